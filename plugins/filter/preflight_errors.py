@@ -1,0 +1,65 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: preflight_errors
+short_description: Check one host's inventory variables before any host changes
+version_added: 0.1.0
+author: newmedia.mediastack maintainers
+description:
+  - Reads the collection's inventory variables from a host's variables and returns every problem
+    found, each as one message that names the variable and says what to do.
+  - Checks that C(mediastack_puid) and C(mediastack_pgid) are integers, that C(mediastack_data_root)
+    is an absolute path, that C(mediastack_media_kinds) is a list of distinct names, that the CIDRs
+    in C(mediastack_segments) are valid and do not overlap, and that C(docker_default_address_pools)
+    stays clear of every segment.
+  - Variables that are not set are checked at their defaults.
+options:
+  _input:
+    description: The host's variables, usually C(hostvars[inventory_hostname]).
+    type: dict
+    required: true
+  host:
+    description: The host name used in the messages.
+    type: str
+    default: this host
+"""
+
+EXAMPLES = r"""
+- name: Stop before any change when the inventory is unsound
+  ansible.builtin.assert:
+    that: __preflight_errors | length == 0
+    fail_msg: "{{ __preflight_errors | join(' ') }}"
+  vars:
+    __preflight_errors: >-
+      {{ hostvars[inventory_hostname] | newmedia.mediastack.preflight_errors(host=inventory_hostname) }}
+"""
+
+RETURN = r"""
+_value:
+  description: One message per problem; empty when the variables are sound.
+  type: list
+  elements: str
+"""
+
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
+
+
+def _preflight_errors(hostvars, host="this host"):
+    if not isinstance(hostvars, Mapping):
+        kind = type(hostvars).__name__
+        raise AnsibleFilterError(f"preflight_errors: expected a host's variables (a mapping), got {kind}")
+    return preflight_errors(hostvars, host=host)
+
+
+class FilterModule:
+    """Inventory checks run before any host changes."""
+
+    def filters(self):
+        return {"preflight_errors": _preflight_errors}

@@ -1,0 +1,168 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of a host's inventory variables, run before any host changes.
+
+Every function here is pure: it takes plain data (a mapping of one host's variables) and returns
+plain data (a list of messages). Each message names the inventory variable at fault and says what
+to do, in the house form ``<what failed> for <object>: <cause>. <what to do>``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import posixpath
+import re
+from collections.abc import Mapping
+
+#: The network segments of the plan and their default CIDRs (docs/network-plan.md).
+DEFAULT_SEGMENTS = {
+    "proxy": "10.10.0.0/24",
+    "media": "10.10.1.0/24",
+    "admin": "10.10.2.0/24",
+    "data": "10.10.3.0/24",
+    "dmz": "10.10.4.0/24",
+}
+
+#: Must equal ``docker_default_address_pools`` in roles/docker/defaults/main.yml (a unit test
+#: keeps the two in step), so the check sees the pools the docker role will really configure.
+DEFAULT_DOCKER_ADDRESS_POOLS = [{"base": "172.30.0.0/16", "size": 24}]
+
+DEFAULT_MEDIA_KINDS = ["tv", "movies", "music", "books", "comics", "audiobooks", "photos"]
+
+#: Largest prefix a segment may have: /28 leaves 14 addresses, the hosts' reserved range.
+MAX_SEGMENT_PREFIX = 28
+MAX_ID = 2**31 - 1
+_KIND_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _invalid(variable: str, host: str, cause: str, todo: str) -> str:
+    return f"Invalid inventory variable {variable} for host {host}: {cause}. {todo}"
+
+
+def check_id(value: object, variable: str, host: str) -> list[str]:
+    """A numeric user or group id: an integer (or a string of digits, as INI inventories give)."""
+    todo = f"Set {variable} to a whole number from 1 to {MAX_ID}, e.g. 1000"
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return [_invalid(variable, host, f"{value!r} is not an integer", todo)]
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            return [_invalid(variable, host, f"{value!r} is not an integer", todo)]
+        value = int(value)
+    if not 1 <= value <= MAX_ID:
+        return [_invalid(variable, host, f"{value} is out of range", todo)]
+    return []
+
+
+def check_data_root(value: object, host: str) -> list[str]:
+    """The root of the shared data tree: an absolute path other than ``/``."""
+    variable = "mediastack_data_root"
+    todo = f"Set {variable} to an absolute path such as /data"
+    if not isinstance(value, str) or not value:
+        return [_invalid(variable, host, f"{value!r} is not a path", todo)]
+    if not value.startswith("/"):
+        return [_invalid(variable, host, f"{value!r} is a relative path", todo)]
+    if posixpath.normpath(value).strip("/") == "":
+        return [_invalid(variable, host, "the data tree cannot be the filesystem root", todo)]
+    return []
+
+
+def check_media_kinds(value: object, host: str) -> list[str]:
+    """The media kinds: a list of distinct lower-case names."""
+    variable = "mediastack_media_kinds"
+    todo = f"Set {variable} to a list of distinct lower-case names, e.g. [tv, movies, music]"
+    if not isinstance(value, list) or not value:
+        return [_invalid(variable, host, f"{value!r} is not a non-empty list", todo)]
+    errors = [
+        _invalid(variable, host, f"{kind!r} is not a lower-case name", todo)
+        for kind in value
+        if not isinstance(kind, str) or not _KIND_RE.match(kind)
+    ]
+    duplicates = sorted({kind for kind in value if isinstance(kind, str) and value.count(kind) > 1})
+    if duplicates:
+        errors.append(_invalid(variable, host, f"{', '.join(duplicates)} listed twice", todo))
+    return errors
+
+
+def _parse_network(text: object) -> ipaddress.IPv4Network | None:
+    try:
+        return ipaddress.IPv4Network(str(text), strict=True) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def resolve_segments(value: object, host: str) -> tuple[dict[str, ipaddress.IPv4Network], list[str]]:
+    """Merge ``mediastack_segments`` over the defaults and check every CIDR.
+
+    Each entry maps a segment name to its CIDR, either as a string or as ``{cidr: ...}``.
+    Returns the segments that parsed and the messages for those that did not or that overlap.
+    """
+    variable = "mediastack_segments"
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        todo = f"Set {variable} to a mapping of segment name to CIDR, e.g. {{media: 10.10.1.0/24}}"
+        return {}, [_invalid(variable, host, f"{value!r} is not a mapping", todo)]
+    errors = []
+    cidrs: dict[str, object] = dict(DEFAULT_SEGMENTS)
+    for name, entry in value.items():
+        if name not in DEFAULT_SEGMENTS:
+            todo = f"Use only the segments {', '.join(sorted(DEFAULT_SEGMENTS))}"
+            errors.append(_invalid(f"{variable}.{name}", host, "unknown segment", todo))
+            continue
+        cidrs[name] = entry.get("cidr") if isinstance(entry, Mapping) else entry
+    networks = {}
+    for name, cidr in cidrs.items():
+        network = _parse_network(cidr)
+        todo = f"Set {variable}.{name} to an IPv4 network in CIDR form, /{MAX_SEGMENT_PREFIX} or wider"
+        if network is None:
+            errors.append(_invalid(f"{variable}.{name}", host, f"{cidr!r} is not a network address", todo))
+        elif network.prefixlen > MAX_SEGMENT_PREFIX:
+            errors.append(_invalid(f"{variable}.{name}", host, f"{cidr} is too small", todo))
+        else:
+            networks[name] = network
+    names = sorted(networks)
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            if networks[first].overlaps(networks[second]):
+                cause = f"{first} ({networks[first]}) overlaps {second} ({networks[second]})"
+                todo = f"Give each segment in {variable} its own address range"
+                errors.append(_invalid(f"{variable}.{second}", host, cause, todo))
+    return networks, errors
+
+
+def check_address_pools(value: object, segments: Mapping[str, ipaddress.IPv4Network], host: str) -> list[str]:
+    """Docker's default address pools: valid, and clear of every network segment."""
+    variable = "docker_default_address_pools"
+    todo = f"Set {variable} to ranges outside every segment, e.g. [{{base: 172.30.0.0/16, size: 24}}]"
+    if not isinstance(value, list) or not value:
+        return [_invalid(variable, host, f"{value!r} is not a non-empty list", todo)]
+    errors = []
+    for index, pool in enumerate(value):
+        name = f"{variable}[{index}]"
+        base = _parse_network(pool.get("base")) if isinstance(pool, Mapping) else None
+        size = pool.get("size") if isinstance(pool, Mapping) else None
+        if base is None:
+            errors.append(_invalid(name, host, f"{pool!r} has no valid 'base' network", todo))
+            continue
+        if isinstance(size, bool) or not isinstance(size, int) or not base.prefixlen <= size <= 30:
+            cause = f"size {size!r} must be a prefix length from {base.prefixlen} to 30"
+            errors.append(_invalid(name, host, cause, todo))
+        for segment, network in sorted(segments.items()):
+            if base.overlaps(network):
+                cause = f"pool {base} overlaps segment {segment} ({network})"
+                errors.append(_invalid(name, host, cause, todo))
+    return errors
+
+
+def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
+    """Every problem found in one host's variables; an empty list when the inventory is sound."""
+    errors = []
+    errors += check_id(hostvars.get("mediastack_puid", 1000), "mediastack_puid", host)
+    errors += check_id(hostvars.get("mediastack_pgid", 1000), "mediastack_pgid", host)
+    errors += check_data_root(hostvars.get("mediastack_data_root", "/data"), host)
+    errors += check_media_kinds(hostvars.get("mediastack_media_kinds", DEFAULT_MEDIA_KINDS), host)
+    segments, segment_errors = resolve_segments(hostvars.get("mediastack_segments"), host)
+    errors += segment_errors
+    pools = hostvars.get("docker_default_address_pools", DEFAULT_DOCKER_ADDRESS_POOLS)
+    errors += check_address_pools(pools, segments, host)
+    return errors

@@ -1,0 +1,129 @@
+"""Unit tests for the inventory checks that run before any host changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _inventory
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def test_defaults_are_sound():
+    assert preflight_errors({}, host="h1") == []
+
+
+def test_a_full_sound_inventory_passes():
+    hostvars = {
+        "mediastack_puid": "1001",  # INI inventories give strings
+        "mediastack_pgid": 1001,
+        "mediastack_data_root": "/srv/data/",
+        "mediastack_media_kinds": ["tv", "movies", "anime"],
+        "mediastack_segments": {"media": {"cidr": "192.168.50.0/24"}, "data": "192.168.51.0/25"},
+        "docker_default_address_pools": [{"base": "172.30.0.0/16", "size": 24}],
+    }
+    assert preflight_errors(hostvars, host="h1") == []
+
+
+@pytest.mark.parametrize(
+    ("hostvars", "variable", "cause"),
+    [
+        ({"mediastack_puid": "abc"}, "mediastack_puid", "'abc' is not an integer"),
+        ({"mediastack_puid": 10.5}, "mediastack_puid", "is not an integer"),
+        ({"mediastack_puid": True}, "mediastack_puid", "True is not an integer"),
+        ({"mediastack_pgid": 0}, "mediastack_pgid", "0 is out of range"),
+        ({"mediastack_pgid": -5}, "mediastack_pgid", "-5 is out of range"),
+        ({"mediastack_data_root": "data"}, "mediastack_data_root", "'data' is a relative path"),
+        ({"mediastack_data_root": "./data"}, "mediastack_data_root", "is a relative path"),
+        ({"mediastack_data_root": "//"}, "mediastack_data_root", "cannot be the filesystem root"),
+        ({"mediastack_data_root": None}, "mediastack_data_root", "None is not a path"),
+        ({"mediastack_media_kinds": []}, "mediastack_media_kinds", "is not a non-empty list"),
+        ({"mediastack_media_kinds": ["tv", "TV Shows"]}, "mediastack_media_kinds", "'TV Shows' is not a lower-case"),
+        ({"mediastack_media_kinds": ["tv", "tv"]}, "mediastack_media_kinds", "tv listed twice"),
+        ({"mediastack_segments": ["10.10.1.0/24"]}, "mediastack_segments", "is not a mapping"),
+        ({"mediastack_segments": {"lan": "10.0.0.0/24"}}, "mediastack_segments.lan", "unknown segment"),
+        ({"mediastack_segments": {"media": "10.10.1.5/24"}}, "mediastack_segments.media", "not a network address"),
+        ({"mediastack_segments": {"media": "10.10.1.0/29"}}, "mediastack_segments.media", "is too small"),
+        (
+            {"mediastack_segments": {"data": "10.10.0.0/16"}},
+            "mediastack_segments.proxy",
+            "data (10.10.0.0/16) overlaps proxy (10.10.0.0/24)",
+        ),
+        (
+            {"docker_default_address_pools": [{"base": "10.10.0.0/16", "size": 24}]},
+            "docker_default_address_pools[0]",
+            "pool 10.10.0.0/16 overlaps segment admin (10.10.2.0/24)",
+        ),
+        (
+            {"docker_default_address_pools": [{"base": "172.30.0.0/16", "size": 12}]},
+            "docker_default_address_pools[0]",
+            "size 12 must be a prefix length from 16 to 30",
+        ),
+        (
+            {"docker_default_address_pools": [{"size": 24}]},
+            "docker_default_address_pools[0]",
+            "has no valid 'base' network",
+        ),
+        ({"docker_default_address_pools": "172.30.0.0/16"}, "docker_default_address_pools", "not a non-empty list"),
+    ],
+    ids=[
+        "puid-word",
+        "puid-float",
+        "puid-bool",
+        "pgid-zero",
+        "pgid-negative",
+        "data-root-relative",
+        "data-root-dot",
+        "data-root-is-root",
+        "data-root-none",
+        "kinds-empty",
+        "kinds-not-a-name",
+        "kinds-duplicate",
+        "segments-list",
+        "segments-unknown",
+        "segments-host-bits",
+        "segments-too-small",
+        "segments-overlap",
+        "pool-overlaps-segment",
+        "pool-size-too-wide",
+        "pool-without-base",
+        "pool-not-a-list",
+    ],
+)
+def test_bad_input_is_named(hostvars, variable, cause):
+    errors = preflight_errors(hostvars, host="h1")
+    matching = [error for error in errors if f"variable {variable} for host h1" in error]
+    assert matching, errors
+    assert any(cause in error for error in matching), matching
+    # Every message says what to do, not only what is wrong.
+    assert all(". Set " in error or ". Use " in error or ". Give " in error for error in errors)
+
+
+def test_pools_are_checked_against_the_user_segments():
+    hostvars = {
+        "mediastack_segments": {"media": "172.30.5.0/24"},
+    }
+    errors = preflight_errors(hostvars, host="h1")
+    assert errors == [
+        "Invalid inventory variable docker_default_address_pools[0] for host h1: pool 172.30.0.0/16 overlaps "
+        "segment media (172.30.5.0/24). Set docker_default_address_pools to ranges outside every segment, "
+        "e.g. [{base: 172.30.0.0/16, size: 24}]"
+    ]
+
+
+def test_the_docker_role_default_pools_match_the_checked_default():
+    defaults = yaml.safe_load((ROOT / "roles/docker/defaults/main.yml").read_text(encoding="utf-8"))
+    assert defaults["docker_default_address_pools"] == _inventory.DEFAULT_DOCKER_ADDRESS_POOLS
+
+
+def test_the_inventories_pass_the_preflight():
+    for inventory in ("single-host", "multi-host", "lab"):
+        hostvars = {}
+        for path in sorted((ROOT / "inventories" / inventory / "group_vars").rglob("*.yml")):
+            hostvars.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        assert "mediastack_puid" in hostvars, inventory
+        assert preflight_errors(hostvars, host=inventory) == [], inventory

@@ -1,0 +1,75 @@
+# newmedia.mediastack: build, test and demo targets. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_FORCE_COLOR ?= false
+export PY_COLORS ?= 0
+LAB := $(BIN)/python tests/lab/lab.py
+DEMO_HOSTS ?= lab1
+
+# The stages of `make test`, in order.
+TEST_STAGES := ruff lint sanity unit molecule lab
+MOLECULE_SCENARIOS := $(notdir $(wildcard molecule/*))
+
+.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo galaxy-build clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+venv: $(VENV)/.installed ## Create the toolchain virtualenv (once; again when requirements.txt changes)
+
+$(VENV)/.installed: requirements.txt tools/host-deps.sh
+	tools/host-deps.sh
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $@
+
+test: venv ## Run every test stage and print a summary with wall times
+	$(BIN)/python tools/run_stages.py $(TEST_STAGES)
+
+ruff: venv ## Lint and format-check the Python code
+	ruff check .
+	ruff format --check .
+
+lint: venv ## ansible-lint, production profile, no skips
+	ansible-lint --offline
+
+sanity: venv ## ansible-test sanity on a copy laid out as ansible_collections/newmedia/mediastack
+	tools/sanity.sh
+
+unit: venv ## Unit tests of the filters, modules and tools
+	pytest tests/unit
+
+molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempotence, verify
+	for scenario in $(MOLECULE_SCENARIOS); do molecule test --scenario-name "$$scenario"; done
+
+lab: venv lab-prepare ## The lab tests: site.yml on lab hosts, bad inventories, the Galaxy path
+	MEDIASTACK_LAB=1 pytest -p no:cacheprovider tests/lab
+
+lab-prepare: venv ## Start a Docker engine if none answers, build the lab images, fetch lab artefacts
+	$(LAB) engine
+	$(LAB) images
+	$(LAB) artifacts
+
+lab-up: lab-prepare ## Start the lab hosts named in DEMO_HOSTS (default lab1)
+	$(LAB) up $(DEMO_HOSTS)
+
+lab-down: venv ## Remove every lab host and the segment networks
+	$(LAB) down
+
+lab-status: venv ## Show the lab hosts and their addresses
+	$(LAB) status
+
+demo: lab-up ## Build the lab, run site.yml against it, print what runs where
+	ansible-playbook -i inventories/lab --limit "$(subst $() ,:,$(DEMO_HOSTS))" site.yml
+	$(BIN)/python tools/lab_report.py --inventory inventories/lab --limit "$(subst $() ,:,$(DEMO_HOSTS))"
+
+galaxy-build: venv ## Build the collection tarball into .build/
+	ansible-galaxy collection build --force --output-path .build
+
+clean: lab-down ## Remove the lab, build outputs and the virtualenv
+	rm -rf .build $(VENV)

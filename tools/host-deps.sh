@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian packages the toolchain and the lab need on the controller, when missing.
+# Run as root on Debian 12; a machine that already has them is left alone.
+set -euo pipefail
+need=()
+command -v git >/dev/null || need+=(git)
+command -v rsync >/dev/null || need+=(rsync)
+command -v make >/dev/null || need+=(make)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v ssh >/dev/null || need+=(openssh-client)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

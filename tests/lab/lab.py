@@ -1,0 +1,935 @@
+"""Manage the mediastack lab: local Debian 12 "bare-metal" hosts in Docker containers.
+
+Commands (see docs/development.md, "The lab"):
+
+    lab.py engine            make sure a Docker engine answers (install and start it if needed)
+    lab.py images            build the base and host images when their inputs changed
+    lab.py artifacts         place Debian-built artefacts the hosts cannot fetch in .lab/cache/
+    lab.py up [NAME ...]     create the segment networks and start hosts (default: lab1)
+    lab.py down [NAME ...]   remove hosts (default: all) and, when none is left, the networks
+    lab.py status            print segments, hosts, addresses and state
+
+Standard library only; everything Docker is done through the `docker` CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+STATE_DIR = ROOT / ".lab"
+CACHE_DIR = STATE_DIR / "cache"
+SSH_KEY = STATE_DIR / "ssh" / "id_ed25519"
+DOCKERD_LOG = STATE_DIR / "dockerd.log"
+IMAGES_DIR = HERE / "images"
+
+PREFIX = "mediastack-lab"
+LABEL_INPUTS = "org.newmedia.mediastack.inputs"
+LABEL_ROLE = "org.newmedia.mediastack.lab"
+LABEL_HOST = "org.newmedia.mediastack.lab.host"
+LABEL_SEGMENT = "org.newmedia.mediastack.lab.segment"
+
+DEBIAN_SUITE = "bookworm"
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+DEBOOTSTRAP_VARIANT = "minbase"
+BASE_IMAGE = "mediastack-lab/debian12-base:bookworm"
+HOST_IMAGE = "mediastack-lab/host:bookworm"
+BASE_INPUTS = IMAGES_DIR / "base"
+# Describes what debootstrap() and import_rootfs() do; change it when they change.
+BASE_RECIPE = "debootstrap, images/base/sources.list, apt lists removed, docker import, CMD bash"
+HOST_CONTEXT = IMAGES_DIR / "host"
+
+COMPOSE_SUITE = "trixie"
+COMPOSE_PACKAGE = "docker-compose"
+COMPOSE_PATH_IN_DEB = "usr/libexec/docker/cli-plugins/docker-compose"
+COMPOSE_BINARY = CACHE_DIR / "docker-compose"
+ARCHIVE_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+
+# Segment name -> subnet, in the order of the network plan's addresses.
+SEGMENTS = {
+    "proxy": "10.10.0.0/24",
+    "media": "10.10.1.0/24",
+    "admin": "10.10.2.0/24",
+    "data": "10.10.3.0/24",
+    "dmz": "10.10.4.0/24",
+}
+SSH_SEGMENT = "admin"
+HOST_NAME = re.compile(r"^lab[1-9]$")
+
+# The exact options a lab host runs with: what systemd and a nested Docker engine need,
+# never --privileged (which fails on the development machine).
+HOST_RUN_OPTIONS = [
+    "--cap-add", "SYS_ADMIN",
+    "--cap-add", "NET_ADMIN",
+    "--security-opt", "seccomp=unconfined",
+    "--security-opt", "apparmor=unconfined",
+    "--cgroupns=host",
+    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "--tmpfs", "/run",
+    "--tmpfs", "/run/lock",
+    "--device", "/dev/fuse",
+    "--device", "/dev/net/tun",
+]  # fmt: skip
+
+ENGINE_WAIT_S = 60
+BOOT_WAIT_S = 180
+SSH_WAIT_S = 60
+COMMAND_TIMEOUT_S = 1800
+
+
+class LabError(Exception):
+    """An expected failure: printed as one line, exit status 1."""
+
+
+@dataclass(frozen=True)
+class Host:
+    """A lab host `labN` and where it lives on the segments."""
+
+    name: str
+
+    @property
+    def number(self) -> int:
+        """N of `labN`."""
+        return int(self.name[3:])
+
+    @property
+    def container(self) -> str:
+        """The Docker container name."""
+        return f"{PREFIX}-{self.name}"
+
+    @property
+    def volume(self) -> str:
+        """The volume that holds the nested engine's /var/lib/docker."""
+        return f"{PREFIX}-{self.name}-docker"
+
+    def address(self, segment: str) -> str:
+        """The host's address on a segment: `.(10 + N)`."""
+        return host_address(SEGMENTS[segment], 10 + self.number)
+
+    @property
+    def ssh_address(self) -> str:
+        """The address Ansible reaches the host on."""
+        return self.address(SSH_SEGMENT)
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """Print a progress line, flushed so it interleaves with child output."""
+    print(message, flush=True)
+
+
+def network_name(segment: str) -> str:
+    """Docker network name of a segment."""
+    return f"{PREFIX}-{segment}"
+
+
+def host_address(subnet: str, last_octet: int) -> str:
+    """Address `last_octet` in a /24 subnet."""
+    return subnet.rsplit(".", 1)[0] + f".{last_octet}"
+
+
+def gateway(subnet: str) -> str:
+    """Gateway (.1) of a /24 subnet."""
+    return host_address(subnet, 1)
+
+
+def run(
+    cmd: list[str],
+    *,
+    check: bool = True,
+    what: str | None = None,
+    hint: str = "",
+    **kwargs,
+) -> subprocess.CompletedProcess:
+    """Run a command; turn a missing program, a timeout or a failure into a LabError.
+
+    Output is captured unless `capture_output=False` is passed; `timeout` defaults to 30 minutes.
+    """
+    what = what or " ".join(cmd[:3])
+    kwargs.setdefault("capture_output", True)
+    timeout = kwargs.setdefault("timeout", COMMAND_TIMEOUT_S)
+    try:
+        result = subprocess.run(cmd, text=True, check=False, **kwargs)
+    except FileNotFoundError:
+        raise LabError(f"{what} failed: {cmd[0]} is not installed. {hint}".rstrip()) from None
+    except subprocess.TimeoutExpired:
+        raise LabError(f"{what} failed: no answer after {timeout:.0f} s. {hint}".rstrip()) from None
+    if check and result.returncode != 0:
+        detail = last_line(result.stderr) or last_line(result.stdout) or f"exit {result.returncode}"
+        raise LabError(f"{what} failed: {detail}. {hint}".rstrip())
+    return result
+
+
+def last_line(text: str | None) -> str:
+    """The last non-empty line of a command's output."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def docker(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """Run the docker CLI."""
+    kwargs.setdefault("hint", "Check the engine with `lab.py engine`.")
+    kwargs.setdefault("what", "docker " + " ".join(args[:2]))
+    return run(["docker", *args], **kwargs)
+
+
+def docker_json(*args: str) -> list | dict | None:
+    """Run a docker `inspect`-like command and parse its JSON; None when the object is absent."""
+    result = docker(*args, check=False)
+    if result.returncode != 0:
+        return None
+    return json.loads(result.stdout)
+
+
+def require_root(what: str) -> None:
+    """Installing packages and starting an engine needs root."""
+    if os.geteuid() != 0:
+        raise LabError(f"{what} needs root. Run it as root (or with sudo).")
+
+
+def apt_get(*args: str, what: str) -> None:
+    """Run apt-get non-interactively, output shown."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", *args], what=what, capture_output=False, env=env, hint="Check the apt mirror.")
+
+
+def ensure_packages(program: str, package: str) -> None:
+    """Install a Debian package when the program it provides is missing."""
+    if shutil.which(program):
+        return
+    require_root(f"installing {package}")
+    say(f"{program} is missing: installing Debian package {package}")
+    apt_get("update", what="apt-get update")
+    apt_get("install", "-y", package, what=f"apt-get install {package}")
+    if not shutil.which(program):
+        raise LabError(f"installing {package} failed: {program} is still not on PATH.")
+
+
+# --- engine --------------------------------------------------------------------------------
+
+
+def engine_answers() -> bool:
+    """True when `docker info` reaches a running engine."""
+    if not shutil.which("docker"):
+        return False
+    try:
+        result = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False
+    return result.returncode == 0 and bool(result.stdout.strip())
+
+
+def start_dockerd() -> subprocess.Popen:
+    """Start dockerd in its own session, detached, logging to .lab/dockerd.log."""
+    DOCKERD_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with DOCKERD_LOG.open("ab") as log:
+        return subprocess.Popen(
+            ["dockerd"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+
+
+def cmd_engine(_args: argparse.Namespace) -> None:
+    """Make sure a Docker engine answers; install and start one when it does not."""
+    if engine_answers():
+        say("engine: already answering, left alone")
+        return
+    ensure_packages("dockerd", "docker.io")
+    ensure_packages("docker", "docker.io")
+    if engine_answers():  # the package's own service may have started it
+        say("engine: answering (started by the docker.io package)")
+        return
+    require_root("starting dockerd")
+    process = start_dockerd()
+    say(f"engine: started dockerd (pid {process.pid}, log {DOCKERD_LOG})")
+    deadline = time.monotonic() + ENGINE_WAIT_S
+    while time.monotonic() < deadline:
+        if engine_answers():
+            say("engine: answering")
+            return
+        if process.poll() is not None:
+            raise LabError(f"starting dockerd failed: it exited with {process.returncode}. Read {DOCKERD_LOG}.")
+        time.sleep(1)
+    raise LabError(f"starting dockerd failed: no answer after {ENGINE_WAIT_S} s. Read {DOCKERD_LOG}.")
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+def inputs_hash(parts: dict[str, str], directory: Path) -> str:
+    """Hash of an image's inputs: the constants that shape it and every file that defines it."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode())
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def base_inputs() -> str:
+    """Input hash of the debootstrap base image."""
+    parts = {
+        "image": BASE_IMAGE,
+        "suite": DEBIAN_SUITE,
+        "mirror": DEBIAN_MIRROR,
+        "variant": DEBOOTSTRAP_VARIANT,
+        "recipe": BASE_RECIPE,
+    }
+    return inputs_hash(parts, BASE_INPUTS)
+
+
+def host_inputs(base_id: str) -> str:
+    """Input hash of the host image: its build context and the exact base image it is built on."""
+    return inputs_hash({"image": HOST_IMAGE, "base": BASE_IMAGE, "base_id": base_id}, HOST_CONTEXT)
+
+
+def image_id(reference: str) -> str | None:
+    """ID of a local image, or None."""
+    result = docker("image", "inspect", "--format", "{{.Id}}", reference, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def image_label(reference: str) -> str | None:
+    """The input-hash label of a local image, or None."""
+    result = docker(
+        "image", "inspect", "--format", f'{{{{ index .Config.Labels "{LABEL_INPUTS}" }}}}', reference, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def image_with_inputs(name: str, inputs: str) -> str | None:
+    """ID of a local image built from these inputs, tagged `name` again when the tag moved.
+
+    Images built FROM a lab image inherit its label; the oldest image with the label is the
+    original one.
+    """
+    if image_label(name) == inputs:
+        return image_id(name)
+    result = docker("images", "--all", "--quiet", "--no-trunc", "--filter", f"label={LABEL_INPUTS}={inputs}")
+    ids = sorted(set(result.stdout.split()))
+    if not ids:
+        return None
+    created = docker("image", "inspect", "--format", "{{.Created}}", *ids).stdout.split()
+    original = min(zip(created, ids, strict=True), key=lambda pair: datetime.fromisoformat(pair[0]))[1]
+    docker("tag", original, name)
+    return original
+
+
+def debootstrap(rootfs: Path) -> None:
+    """Bootstrap a minimal Debian into rootfs and give it the lab's apt sources."""
+    ensure_packages("debootstrap", "debootstrap")
+    require_root("debootstrap")
+    say(f"images: debootstrap {DEBIAN_SUITE} from {DEBIAN_MIRROR} (about 30 s)")
+    run(
+        ["debootstrap", f"--variant={DEBOOTSTRAP_VARIANT}", DEBIAN_SUITE, str(rootfs),
+         DEBIAN_MIRROR],
+        what="debootstrap",
+        hint=f"Check the apt mirror; details in {rootfs}/debootstrap/debootstrap.log.",
+    )  # fmt: skip
+    shutil.copyfile(BASE_INPUTS / "sources.list", rootfs / "etc/apt/sources.list")
+    for leftover in (rootfs / "var/lib/apt/lists").glob("*"):
+        if leftover.is_file():
+            leftover.unlink()
+
+
+def import_rootfs(rootfs: Path, inputs: str) -> None:
+    """Import a root file system as the base image, labelled with its input hash."""
+    tar = subprocess.Popen(["tar", "--numeric-owner", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+    try:
+        docker(
+            "import",
+            "--change", f"LABEL {LABEL_INPUTS}={inputs}",
+            "--change", 'CMD ["/bin/bash"]',
+            "-", BASE_IMAGE,
+            stdin=tar.stdout,
+            what="docker import",
+        )  # fmt: skip
+    finally:
+        tar.stdout.close()
+        tar.wait()
+    if tar.returncode != 0:
+        raise LabError(f"tar of {rootfs} failed (exit {tar.returncode}). Run `lab.py images` again.")
+
+
+def build_base() -> str:
+    """Build the base image when its inputs changed; return its ID."""
+    inputs = base_inputs()
+    found = image_with_inputs(BASE_IMAGE, inputs)
+    if found:
+        say(f"images: reused {BASE_IMAGE} ({short(found)}, inputs {inputs[:12]})")
+        return found
+    started = time.monotonic()
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rootfs-", dir=STATE_DIR) as workdir:
+        rootfs = Path(workdir) / "rootfs"
+        debootstrap(rootfs)
+        import_rootfs(rootfs, inputs)
+    built = image_id(BASE_IMAGE) or ""
+    elapsed = time.monotonic() - started
+    say(f"images: built {BASE_IMAGE} ({short(built)}, inputs {inputs[:12]}) in {elapsed:.0f} s")
+    return built
+
+
+def build_host(base_id: str) -> str:
+    """Build the host image FROM the base when its inputs changed; return its ID."""
+    inputs = host_inputs(base_id)
+    found = image_with_inputs(HOST_IMAGE, inputs)
+    if found:
+        say(f"images: reused {HOST_IMAGE} ({short(found)}, inputs {inputs[:12]})")
+        return found
+    say(f"images: building {HOST_IMAGE} FROM {BASE_IMAGE}")
+    started = time.monotonic()
+    docker(
+        "build",
+        "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
+        "--label", f"{LABEL_INPUTS}={inputs}",
+        "--tag", HOST_IMAGE,
+        str(HOST_CONTEXT),
+        capture_output=False,
+        what=f"docker build {HOST_IMAGE}",
+        hint="See the build output above; check the apt mirror.",
+        env=dict(os.environ, DOCKER_BUILDKIT="0"),
+    )  # fmt: skip
+    built = image_id(HOST_IMAGE) or ""
+    elapsed = time.monotonic() - started
+    say(f"images: built {HOST_IMAGE} ({short(built)}, inputs {inputs[:12]}) in {elapsed:.0f} s")
+    return built
+
+
+def prune_superseded() -> None:
+    """Remove lab images that a rebuild left untagged and no container uses."""
+    result = docker("image", "prune", "--force", "--filter", f"label={LABEL_INPUTS}", what="docker image prune")
+    removed = [line for line in result.stdout.splitlines() if line.startswith("deleted:")]
+    if removed:
+        say(f"images: removed {len(removed)} superseded image layer(s)")
+
+
+def short(image: str) -> str:
+    """Short form of an image ID."""
+    return image.removeprefix("sha256:")[:12]
+
+
+def cmd_images(_args: argparse.Namespace) -> None:
+    """Build the lab images whose inputs changed; reuse the others."""
+    require_engine()
+    build_host(build_base())
+    prune_superseded()
+
+
+# --- artifacts -----------------------------------------------------------------------------
+
+
+def apt_options(workdir: Path) -> list[str]:
+    """apt-get options for a private sources list and state, away from the system's."""
+    return [
+        f"-oDir::Etc::SourceList={workdir / 'sources.list'}",
+        f"-oDir::Etc::SourceParts={workdir / 'sources.list.d'}",
+        f"-oDir::Etc::Preferences={workdir / 'preferences'}",
+        f"-oDir::Etc::PreferencesParts={workdir / 'preferences.d'}",
+        f"-oDir::State::Lists={workdir / 'lists'}",
+        f"-oDir::Cache={workdir / 'cache'}",
+        "-oAPT::Sandbox::User=root",
+        "-oAcquire::Languages=none",
+    ]
+
+
+def prepare_apt_dir(workdir: Path) -> None:
+    """Create the private apt directories and the sources list for the artefact suite."""
+    for sub in ("sources.list.d", "preferences.d", "lists/partial", "cache/archives/partial"):
+        (workdir / sub).mkdir(parents=True, exist_ok=True)
+    (workdir / "preferences").touch()
+    (workdir / "sources.list").write_text(f"deb [signed-by={ARCHIVE_KEYRING}] {DEBIAN_MIRROR} {COMPOSE_SUITE} main\n")
+
+
+def download_deb(workdir: Path, package: str, dest: Path) -> Path:
+    """Download a package's .deb, verified against the suite's signed indexes."""
+    options = apt_options(workdir)
+    apt_get(*options, "update", what=f"apt-get update ({COMPOSE_SUITE} indexes)")
+    run(
+        ["apt-get", *options, "download", package],
+        cwd=dest,
+        what=f"apt-get download {package}",
+        hint="Check the apt mirror.",
+    )
+    debs = sorted(dest.glob(f"{package}_*.deb"))
+    if not debs:
+        raise LabError(f"apt-get download {package} failed: no .deb in {dest}.")
+    return debs[-1]
+
+
+def cmd_artifacts(_args: argparse.Namespace) -> None:
+    """Place the Compose v2 CLI plugin from Debian 13 in .lab/cache/."""
+    if COMPOSE_BINARY.is_file() and os.access(COMPOSE_BINARY, os.X_OK):
+        say(f"artifacts: reused {COMPOSE_BINARY}")
+        return
+    ensure_packages("dpkg-deb", "dpkg")
+    apt_dir = CACHE_DIR / "apt"
+    prepare_apt_dir(apt_dir)
+    with tempfile.TemporaryDirectory(prefix="artifacts-", dir=CACHE_DIR) as workdir:
+        work = Path(workdir)
+        deb = download_deb(apt_dir, COMPOSE_PACKAGE, work)
+        run(["dpkg-deb", "-x", str(deb), str(work / "tree")], what=f"dpkg-deb -x {deb.name}")
+        binary = work / "tree" / COMPOSE_PATH_IN_DEB
+        if not binary.is_file():
+            raise LabError(f"{deb.name} has no {COMPOSE_PATH_IN_DEB}. Check COMPOSE_PACKAGE.")
+        staged = COMPOSE_BINARY.with_suffix(".part")
+        shutil.copyfile(binary, staged)
+        staged.chmod(0o755)
+        staged.replace(COMPOSE_BINARY)
+    version = run([str(COMPOSE_BINARY), "version"], what="docker-compose version").stdout
+    say(f"artifacts: placed {COMPOSE_BINARY} from {deb.name} ({last_line(version)})")
+
+
+# --- networks ------------------------------------------------------------------------------
+
+
+def require_engine() -> None:
+    """Fail early, with the fix, when no engine answers."""
+    if not engine_answers():
+        raise LabError("no Docker engine answers. Run `python3 tests/lab/lab.py engine` first.")
+
+
+def inspect_network(segment: str) -> dict | None:
+    """`docker network inspect` of a segment network, or None."""
+    found = docker_json("network", "inspect", network_name(segment))
+    return found[0] if found else None
+
+
+def network_subnets(network: dict) -> list[str]:
+    """Subnets configured on a network."""
+    return [cfg.get("Subnet", "") for cfg in (network.get("IPAM") or {}).get("Config") or []]
+
+
+def is_lab_network(segment: str, network: dict) -> bool:
+    """True when a network carries the lab's label and the segment's subnet."""
+    labels = network.get("Labels") or {}
+    return labels.get(LABEL_ROLE) == "network" and SEGMENTS[segment] in network_subnets(network)
+
+
+def check_lab_network(segment: str, network: dict | None) -> dict:
+    """Make sure a network is the lab's own segment, so traffic to it stays in the lab."""
+    name = network_name(segment)
+    if network is None:
+        raise LabError(f"network {name} is missing. Run `lab.py up`.")
+    if not is_lab_network(segment, network):
+        raise LabError(
+            f"network {name} exists but is not the lab's {SEGMENTS[segment]} segment. "
+            f"Remove it (`docker network rm {name}`) and run `lab.py up` again."
+        )
+    return network
+
+
+def create_network(segment: str) -> None:
+    """Create a segment network: a plain bridge (not internal) so hosts reach the apt mirror."""
+    subnet = SEGMENTS[segment]
+    docker(
+        "network", "create",
+        "--driver", "bridge",
+        "--subnet", subnet,
+        "--gateway", gateway(subnet),
+        "--label", f"{LABEL_ROLE}=network",
+        "--label", f"{LABEL_SEGMENT}={segment}",
+        network_name(segment),
+        what=f"creating network {network_name(segment)} ({subnet})",
+        hint="Another network may use that subnet: see `docker network ls`.",
+    )  # fmt: skip
+    say(f"up: created network {network_name(segment)} {subnet}")
+
+
+def ensure_networks() -> None:
+    """Check the segment networks that exist, then create those that are missing."""
+    existing = {segment: inspect_network(segment) for segment in SEGMENTS}
+    for segment, network in existing.items():
+        if network is not None:
+            check_lab_network(segment, network)
+    for segment, network in existing.items():
+        if network is None:
+            create_network(segment)
+
+
+def remove_networks() -> None:
+    """Remove the lab's segment networks; a same-named network the lab did not create stays."""
+    for segment in SEGMENTS:
+        network = inspect_network(segment)
+        if network is None:
+            continue
+        if not is_lab_network(segment, network):
+            say(f"down: left {network_name(segment)} alone: the lab did not create it")
+            continue
+        docker(
+            "network", "rm", network_name(segment),
+            what=f"removing network {network_name(segment)}",
+            hint="Something else is attached to it: see `docker network inspect`.",
+        )  # fmt: skip
+        say(f"down: removed network {network_name(segment)}")
+
+
+def assert_lab_address(host: Host, segment: str) -> str:
+    """Return the host's address on a segment, after checking that the lab's own network holds it.
+
+    Lab traffic goes only to containers the lab created: nothing is sent to a 10.10.x address
+    before this check passes.
+    """
+    network = check_lab_network(segment, inspect_network(segment))
+    address = host.address(segment)
+    attached = {
+        c.get("Name"): c.get("IPv4Address", "").split("/")[0] for c in (network.get("Containers") or {}).values()
+    }
+    if attached.get(host.container) != address:
+        raise LabError(
+            f"{host.name} is not attached to {network_name(segment)} at {address}. "
+            f"Run `lab.py down {host.name} && lab.py up {host.name}`."
+        )
+    return address
+
+
+# --- hosts ---------------------------------------------------------------------------------
+
+
+def parse_hosts(names: list[str], default: list[str]) -> list[Host]:
+    """Validate host names (`lab1`..`lab9`), keeping order and dropping repeats."""
+    hosts: list[Host] = []
+    for name in names or default:
+        if not HOST_NAME.match(name):
+            raise LabError(f"bad host name {name!r}: lab hosts are named lab1 to lab9.")
+        if Host(name) not in hosts:
+            hosts.append(Host(name))
+    return hosts
+
+
+def inspect_container(host: Host) -> dict | None:
+    """`docker container inspect` of a host, or None."""
+    found = docker_json("container", "inspect", host.container)
+    return found[0] if found else None
+
+
+def lab_hosts() -> list[Host]:
+    """Every lab host container that exists, running or not."""
+    result = docker(
+        "ps", "--all", "--filter", f"label={LABEL_ROLE}=host", "--format", '{{.Label "' + LABEL_HOST + '"}}'
+    )  # fmt: skip
+    names = sorted({n for n in result.stdout.split() if HOST_NAME.match(n)})
+    return [Host(n) for n in names]
+
+
+def ensure_ssh_key() -> Path:
+    """Generate the lab's SSH key pair when missing; return the public key path."""
+    public = SSH_KEY.with_suffix(".pub")
+    if SSH_KEY.is_file() and public.is_file():
+        return public
+    SSH_KEY.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in (SSH_KEY, public):
+        stale.unlink(missing_ok=True)
+    run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "mediastack-lab", "-f", str(SSH_KEY)],
+        what="ssh-keygen",
+        hint="Install openssh-client.",
+    )
+    say(f"up: generated SSH key {SSH_KEY}")
+    return public
+
+
+def create_host(host: Host, public_key: Path) -> None:
+    """Create a host container on the admin segment, attach the other segments, then start it.
+
+    A host that cannot be completed is removed again, so the next `up` starts from scratch.
+    """
+    docker(
+        "create",
+        "--name", host.container,
+        "--hostname", host.name,
+        "--label", f"{LABEL_ROLE}=host",
+        "--label", f"{LABEL_HOST}={host.name}",
+        *HOST_RUN_OPTIONS,
+        "-v", f"{host.volume}:/var/lib/docker",
+        "-v", f"{public_key}:/root/.ssh/authorized_keys:ro",
+        "--network", network_name(SSH_SEGMENT),
+        "--ip", host.ssh_address,
+        HOST_IMAGE,
+        what=f"creating {host.container}",
+    )  # fmt: skip
+    try:
+        for segment in (s for s in SEGMENTS if s != SSH_SEGMENT):
+            docker(
+                "network", "connect", "--ip", host.address(segment),
+                network_name(segment), host.container,
+                what=f"connecting {host.name} to {network_name(segment)}",
+            )  # fmt: skip
+        docker("start", host.container, what=f"starting {host.container}")
+    except LabError:
+        docker("rm", "--force", host.container, check=False)
+        raise
+    say(f"up: started {host.name} ({host.ssh_address})")
+
+
+def ensure_volume(host: Host) -> None:
+    """Create the host's labelled /var/lib/docker volume when missing."""
+    if docker("volume", "inspect", host.volume, check=False).returncode == 0:
+        return
+    docker(
+        "volume", "create",
+        "--label", f"{LABEL_ROLE}=volume",
+        "--label", f"{LABEL_HOST}={host.name}",
+        host.volume,
+    )  # fmt: skip
+
+
+def start_host(host: Host, public_key: Path, host_image: str) -> None:
+    """Start a host unless it already runs (left alone)."""
+    container = inspect_container(host)
+    if container and container["State"]["Running"]:
+        say(f"up: {host.name} already running, left alone")
+        if container["Image"] != host_image:
+            say(f"up: note: {host.name} runs an older host image; `down` and `up` it to refresh")
+        return
+    if container:
+        docker("start", host.container, what=f"starting {host.container}")
+        say(f"up: started existing {host.name}")
+        return
+    ensure_volume(host)
+    create_host(host, public_key)
+
+
+def system_state(host: Host, wait: bool, timeout: float) -> str:
+    """systemd's overall state inside a host ('' when systemctl cannot answer yet)."""
+    args = ["systemctl", "is-system-running"] + (["--wait"] if wait else [])
+    try:
+        result = subprocess.run(
+            ["docker", "exec", host.container, *args],
+            capture_output=True,
+            text=True,
+            timeout=max(timeout, 1),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "starting"
+    return last_line(result.stdout)
+
+
+def failed_units(host: Host) -> str:
+    """Comma-separated names of the failed systemd units inside a host."""
+    failed = docker(
+        "exec", host.container, "systemctl", "--failed", "--no-legend", "--plain", check=False
+    ).stdout  # fmt: skip
+    return ", ".join(line.split()[0] for line in failed.splitlines() if line.strip()) or "unknown"
+
+
+def wait_for_systemd(host: Host) -> None:
+    """Wait until systemd reports `running`; fail at once on `degraded` (naming the failed units)."""
+    deadline = time.monotonic() + BOOT_WAIT_S
+    state = ""
+    while time.monotonic() < deadline:
+        container = inspect_container(host)
+        if not container or not container["State"]["Running"]:
+            raise LabError(f"{host.name} stopped while booting. See `docker logs {host.container}`.")
+        state = system_state(host, wait=True, timeout=deadline - time.monotonic())
+        if state == "running":
+            return
+        if state == "degraded":
+            raise LabError(
+                f"{host.name} is degraded, failed units: {failed_units(host)}. "
+                f"See `docker exec {host.container} systemctl --failed`."
+            )
+        if state in ("maintenance", "stopping", "offline"):
+            raise LabError(
+                f"{host.name} is in systemd state {state!r}, not booting. See `docker logs {host.container}`."
+            )
+        time.sleep(1)
+    raise LabError(
+        f"{host.name} did not finish booting in {BOOT_WAIT_S} s (state {state or 'unknown'}). "
+        f"See `docker exec {host.container} systemctl list-jobs`."
+    )
+
+
+def ssh_banner(address: str, timeout: float = 3) -> str:
+    """The SSH server's identification line on address:22, or ''."""
+    try:
+        with socket.create_connection((address, 22), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            return conn.recv(256).decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def ssh_login(address: str) -> bool:
+    """True when root logs in with the lab key."""
+    if not shutil.which("ssh"):
+        return True
+    cmd = [
+        "ssh", "-i", str(SSH_KEY),
+        "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=no",
+        "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "LogLevel=ERROR",
+        "-o", "ConnectTimeout=5",
+        f"root@{address}", "true",
+    ]  # fmt: skip
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=20, check=False).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def wait_for_ssh(host: Host) -> None:
+    """Wait until sshd answers on the admin address and accepts the lab key."""
+    address = assert_lab_address(host, SSH_SEGMENT)
+    deadline = time.monotonic() + SSH_WAIT_S
+    while time.monotonic() < deadline:
+        if ssh_banner(address).startswith("SSH-2.0") and ssh_login(address):
+            return
+        time.sleep(1)
+    raise LabError(
+        f"SSH to {host.name} at {address}:22 did not answer in {SSH_WAIT_S} s. "
+        f"See `docker exec {host.container} systemctl status ssh`."
+    )
+
+
+def cmd_up(args: argparse.Namespace) -> None:
+    """Create the segments and start the named hosts, then wait until each is usable."""
+    hosts = parse_hosts(args.names, ["lab1"])
+    require_engine()
+    host_image = image_id(HOST_IMAGE)
+    if not host_image:
+        raise LabError(f"image {HOST_IMAGE} is missing. Run `python3 tests/lab/lab.py images`.")
+    ensure_networks()
+    public_key = ensure_ssh_key()
+    started = time.monotonic()
+    for host in hosts:
+        start_host(host, public_key, host_image)
+    for host in hosts:
+        wait_for_systemd(host)
+        wait_for_ssh(host)
+        say(f"up: {host.name} ready: systemd running, ssh root@{host.ssh_address}")
+    say(f"up: {len(hosts)} host(s) ready in {time.monotonic() - started:.0f} s")
+
+
+# --- down and status -------------------------------------------------------------------------
+
+
+def remove_host(host: Host) -> None:
+    """Remove a host container and its volume (idempotent)."""
+    container = inspect_container(host)
+    if container:
+        if (container["Config"].get("Labels") or {}).get(LABEL_ROLE) != "host":
+            raise LabError(f"container {host.container} is not a lab host. Remove it yourself.")
+        docker("rm", "--force", "--volumes", host.container, what=f"removing {host.container}")
+        say(f"down: removed {host.name}")
+    if docker("volume", "inspect", host.volume, check=False).returncode == 0:
+        docker("volume", "rm", host.volume, what=f"removing volume {host.volume}")
+        say(f"down: removed volume {host.volume}")
+
+
+def cmd_down(args: argparse.Namespace) -> None:
+    """Remove the named hosts (all when none is named); the networks when no host is left."""
+    require_engine()
+    hosts = parse_hosts(args.names, []) if args.names else lab_hosts()
+    for host in hosts:
+        remove_host(host)
+    if not lab_hosts():
+        remove_networks()
+    say("down: done")
+
+
+def host_row(host: Host) -> list[str]:
+    """A status table row: name, state, then the address on each segment."""
+    container = inspect_container(host)
+    state = container["State"]["Status"] if container else "absent"
+    if container and container["State"]["Running"]:
+        state = f"{state}/{system_state(host, wait=False, timeout=10) or 'starting'}"
+    networks = (container or {}).get("NetworkSettings", {}).get("Networks", {})
+    addresses = [networks.get(network_name(s), {}).get("IPAddress") or "-" for s in SEGMENTS]
+    return [host.name, state, *addresses]
+
+
+def print_table(rows: list[list[str]]) -> None:
+    """Print rows as left-aligned columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        say("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_status(_args: argparse.Namespace) -> None:
+    """Print the segments, then the hosts with their addresses and state."""
+    require_engine()
+    segments = [["segment", "network", "subnet", "gateway", "state"]]
+    for segment, subnet in SEGMENTS.items():
+        network = inspect_network(segment)
+        if network is None:
+            present = "absent"
+        else:
+            present = "present" if is_lab_network(segment, network) else "foreign: not the lab's"
+        segments.append([segment, network_name(segment), subnet, gateway(subnet), present])
+    print_table(segments)
+    say("")
+    hosts = [["host", "state", *SEGMENTS]]
+    hosts += [host_row(host) for host in lab_hosts()]
+    if len(hosts) == 1:
+        say("no lab host exists (start one with `lab.py up`)")
+        return
+    print_table(hosts)
+    say(f"\nSSH: ssh -i {SSH_KEY} root@<admin address>")
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(prog="lab.py", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("engine", help="make sure a Docker engine answers").set_defaults(func=cmd_engine)
+    commands.add_parser("images", help="build the lab images when inputs changed").set_defaults(func=cmd_images)
+    commands.add_parser("artifacts", help="place Debian-built artefacts in .lab/cache/").set_defaults(
+        func=cmd_artifacts
+    )
+    up = commands.add_parser("up", help="start hosts (default lab1)")
+    up.add_argument("names", nargs="*", metavar="NAME", help="lab1 .. lab9")
+    up.set_defaults(func=cmd_up)
+    down = commands.add_parser("down", help="remove hosts (default all)")
+    down.add_argument("names", nargs="*", metavar="NAME", help="lab1 .. lab9")
+    down.set_defaults(func=cmd_down)
+    commands.add_parser("status", help="print segments, hosts and addresses").set_defaults(func=cmd_status)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; expected failures print one line and return 1."""
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except LabError as error:
+        print(f"lab.py {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"lab.py {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,6 @@ DEMO_HOSTS ?= lab1
 
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
-MOLECULE_SCENARIOS := $(notdir $(wildcard molecule/*))
 
 .PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo galaxy-build clean
 
@@ -45,7 +44,7 @@ unit: venv ## Unit tests of the filters, modules and tools
 	pytest tests/unit
 
 molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempotence, verify
-	for scenario in $(MOLECULE_SCENARIOS); do molecule test --scenario-name "$$scenario"; done
+	molecule test --all
 
 lab: venv lab-prepare ## The lab tests: site.yml on lab hosts, bad inventories, the Galaxy path
 	MEDIASTACK_LAB=1 pytest -p no:cacheprovider tests/lab

@@ -20,13 +20,13 @@ def run(stage: str) -> tuple[bool, float]:
 
 def main(stages: list[str]) -> int:
     results = [(stage, *run(stage)) for stage in stages]
-    total = sum(seconds for _, _, seconds in results)
+    total = sum(seconds for _stage, _passed, seconds in results)
     print("\n===== summary =====")
     print(f"{'stage':<12} {'result':<7} {'wall time':>10}")
     for stage, passed, seconds in results:
         print(f"{stage:<12} {'passed' if passed else 'FAILED':<7} {seconds:>9.1f}s")
     print(f"{'total':<12} {'':<7} {total:>9.1f}s")
-    failed = sum(1 for _, passed, _ in results if not passed)
+    failed = sum(1 for _stage, passed, _seconds in results if not passed)
     print(f"stages: {len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

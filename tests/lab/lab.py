@@ -83,6 +83,9 @@ HOST_RUN_OPTIONS = [
     "--tmpfs", "/run/lock",
     "--device", "/dev/fuse",
     "--device", "/dev/net/tun",
+    # /proc/sys is read-only inside: a nested engine with "userland-proxy": false cannot switch
+    # on the hairpin routing it needs on its bridges, so new interfaces inherit it from here.
+    "--sysctl", "net.ipv4.conf.default.route_localnet=1",
 ]  # fmt: skip
 
 ENGINE_WAIT_S = 60

@@ -54,7 +54,7 @@ def installed_env(collections) -> dict[str, str]:
 
 
 def test_the_tarball_holds_the_collection_and_no_local_state(installed):
-    tarball, _ = installed
+    tarball, _collections = installed
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
     required = {"MANIFEST.json", "FILES.json", "roles/base/tasks/main.yml", "playbooks/site.yml"}
@@ -63,7 +63,7 @@ def test_the_tarball_holds_the_collection_and_no_local_state(installed):
 
 
 def test_site_playbook_from_the_installed_copy_passes_syntax_check(installed, tmp_path):
-    _, collections = installed
+    _tarball, collections = installed
     result = run_playbook(
         "-i",
         str(LAB_INVENTORY),
@@ -85,7 +85,7 @@ def test_site_playbook_from_the_installed_copy_passes_syntax_check(installed, tm
 
 
 def test_a_role_from_the_installed_copy_really_runs(installed, tmp_path):
-    _, collections = installed
+    _tarball, collections = installed
     playbook = tmp_path / "base.yml"
     playbook.write_text(
         "---\n- name: Apply the base role from the installed collection\n  hosts: lab2\n"

@@ -163,7 +163,7 @@ def test_status_lists_host_addresses(lab1: dict) -> None:
 def wait_for_system_state(wanted: str, seconds: int = 30) -> str:
     """Poll systemd's overall state inside lab1 until it is `wanted` (bounded)."""
     state = ""
-    for _ in range(seconds):
+    for _attempt in range(seconds):
         result = subprocess.run(
             ["docker", "exec", CONTAINER, "systemctl", "is-system-running"],
             capture_output=True,

@@ -50,7 +50,9 @@ def fixture_installed(tmp_path_factory):
 
 def installed_env(collections) -> dict[str, str]:
     # Run from outside the checkout, so neither its ansible.cfg nor its collections link is used.
-    return ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_CONFIG="/dev/null")
+    env = ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections))
+    env.pop("ANSIBLE_CONFIG", None)
+    return env
 
 
 def test_the_tarball_holds_the_collection_and_no_local_state(installed):

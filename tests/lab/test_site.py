@@ -60,13 +60,16 @@ def test_the_host_carries_what_was_applied(converged):
     probe = ssh(
         ADDRESS,
         "id -u media; id -g media; stat -c '%a %U:%G' /data/media/movies /data/usenet/complete/tv;"
-        " docker info --format '{{.LiveRestoreEnabled}} {{.LoggingDriver}}'; docker compose version --short",
+        " docker info --format '{{.LiveRestoreEnabled}} {{.LoggingDriver}}'; docker compose version --short;"
+        " docker network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}'",
     )
     assert probe.returncode == 0, probe.stderr
     lines = probe.stdout.split("\n")
     assert lines[:4] == ["1000", "1000", "2775 media:media", "2775 media:media"]
     assert lines[4] == "true json-file"
     assert lines[5].lstrip("v").startswith("2.")
+    # docker0 sits in the first address pool, clear of the segments.
+    assert lines[6] == "172.30.0.0/24"
 
 
 def test_a_second_run_changes_nothing(converged, host):

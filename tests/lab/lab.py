@@ -702,13 +702,25 @@ def ensure_volume(host: Host) -> None:
     )  # fmt: skip
 
 
+def matches(container: dict, public_key: Path, host_image: str) -> bool:
+    """Whether an existing host container is the one this checkout would create."""
+    keys = [m["Source"] for m in container.get("Mounts", []) if m.get("Destination") == "/root/.ssh/authorized_keys"]
+    return container["Image"] == host_image and keys == [str(public_key)]
+
+
 def start_host(host: Host, public_key: Path, host_image: str) -> None:
-    """Start a host unless it already runs (left alone)."""
+    """Start a host; one that runs as this checkout would create it is left alone.
+
+    A container made from another image or with another checkout's key is replaced, so `up`
+    always ends with a host this checkout can reach.
+    """
     container = inspect_container(host)
+    if container and not matches(container, public_key, host_image):
+        say(f"up: {host.name} was made from another image or another checkout's key; replacing it")
+        docker("rm", "--force", host.container, what=f"removing {host.container}")
+        container = None
     if container and container["State"]["Running"]:
         say(f"up: {host.name} already running, left alone")
-        if container["Image"] != host_image:
-            say(f"up: note: {host.name} runs an older host image; `down` and `up` it to refresh")
         return
     if container:
         docker("start", host.container, what=f"starting {host.container}")

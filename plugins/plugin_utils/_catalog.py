@@ -1,0 +1,277 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The service catalog: one definition per service, checked and filled with defaults.
+
+A catalog entry is plain data (catalog/services/<name>.yml). This module knows its shape, the
+defaults of every optional field, and the checks that keep entries consistent with each other
+(unique address slots and subdomains, known segments and layers, secrets shared only with the
+service that declares them, no two listeners on one port in the VPN gateway's namespace).
+Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+LAYERS = ("edge", "data", "media", "content", "observability")
+SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
+RUNS_AS = ("puid", "user", "image")
+POLICIES = ("bypass", "one_factor", "two_factor")
+GPU_USES = ("none", "transcode", "inference")
+FEATURES = ("plex", "vpn")
+DATABASES = ("postgres", "redis")
+FIRST_SLOT = 20
+LAST_SLOT = 254
+_NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_SIZE_RE = re.compile(r"^[0-9]+[kKmMgG]$")
+_USER_RE = re.compile(r"^[0-9]+:[0-9]+$")
+_ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+#: A secret of the service itself (``api_key``), or ``<service>.<secret>`` for one that another
+#: service declares and this one must hold the same value of (a client of a dedicated database).
+_SECRET_RE = re.compile(r"^(?:[a-z][a-z0-9-]*\.)?[a-z][a-z0-9_]*$")
+
+#: Optional fields and their defaults; a definition names only what differs.
+DEFAULTS = {
+    "description": "",
+    "deprecated": "",
+    "feature": "",
+    "runs_as": "puid",
+    # With runs_as image: the uid:gid the image runs as, so that its folders can be made its own
+    # (with every capability dropped, even root writes only where it owns the folder).
+    "image_user": "",
+    "port": None,
+    "ports": {},
+    "data": "",
+    "config": "/config",
+    "volumes": {},
+    "environment": {},
+    "command": [],
+    "healthcheck": None,
+    # memory and pids always; cpus; shm, the size of /dev/shm where the default 64M is too small.
+    "resources": {"memory": "512M", "cpus": 1.0, "pids": 256},
+    "capabilities": [],
+    "read_only": False,
+    "tmpfs": [],
+    "devices": [],
+    "route": None,
+    "metrics": None,
+    "dashboard": None,
+    "backup": [],
+    "gpu": "none",
+    "depends_on": [],
+    "network_mode": "",
+    # Shared stores (DATABASES) the service uses: a role and a database named after the service.
+    "databases": [],
+    # [{name, env}]: the secret ``name`` reaches the container in variable ``env``; a variable
+    # ending in ``_FILE`` receives the path of a file holding the value, not the value itself.
+    "secrets": [],
+}
+REQUIRED = ("layer", "image", "version", "slot", "segments")
+ROUTE_DEFAULTS = {"policy": "one_factor", "groups": [], "bypass_paths": [], "port": None}
+
+
+class CatalogError(ValueError):
+    """A catalog definition is malformed; the message names the file and field."""
+
+
+def _where(name: str, field: str) -> str:
+    return f"catalog/services/{name}.yml: {field}"
+
+
+def normalise_entry(name: str, entry: object) -> dict:
+    """One definition with its defaults filled in, or CatalogError naming what is wrong."""
+    if not _NAME_RE.match(name):
+        raise CatalogError(f"{_where(name, 'name')} must be lower-case letters, digits and dashes")
+    if not isinstance(entry, Mapping):
+        raise CatalogError(f"{_where(name, 'definition')} must be a mapping, got {type(entry).__name__}")
+    unknown = sorted(set(entry) - set(DEFAULTS) - set(REQUIRED))
+    if unknown:
+        raise CatalogError(f"{_where(name, ', '.join(unknown))}: unknown field(s)")
+    missing = [field for field in REQUIRED if field not in entry]
+    if missing:
+        raise CatalogError(f"{_where(name, ', '.join(missing))}: required field(s) missing")
+    service = copy.deepcopy(DEFAULTS)
+    service.update(copy.deepcopy(dict(entry)))
+    service["name"] = name
+    _check_fields(name, service)
+    if service["route"] is not None:
+        route = dict(ROUTE_DEFAULTS)
+        route.update(service["route"])
+        route.setdefault("subdomain", name)
+        route["port"] = route["port"] or service["port"]
+        service["route"] = route
+    return service
+
+
+def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one branch per field
+    def fail(field: str, cause: str) -> None:
+        raise CatalogError(f"{_where(name, field)} {cause}")
+
+    if service["layer"] not in LAYERS:
+        fail("layer", f"must be one of {', '.join(LAYERS)}")
+    if not isinstance(service["image"], str) or ":" in service["image"].rsplit("/", 1)[-1]:
+        fail("image", "must be a repository without a tag (the tag goes in version)")
+    version = str(service["version"])
+    if not _TAG_RE.match(version) or version in ("latest", "stable", "develop", "nightly"):
+        fail("version", "must pin a release tag, never latest")
+    service["version"] = version
+    slot = service["slot"]
+    if isinstance(slot, bool) or not isinstance(slot, int) or not FIRST_SLOT <= slot <= LAST_SLOT:
+        fail("slot", f"must be an integer from {FIRST_SLOT} to {LAST_SLOT}")
+    segments = service["segments"]
+    if not isinstance(segments, list) or not segments or not set(segments) <= set(SEGMENTS):
+        fail("segments", f"must be a non-empty list of {', '.join(SEGMENTS)}")
+    if service["runs_as"] not in RUNS_AS:
+        fail("runs_as", f"must be one of {', '.join(RUNS_AS)}")
+    if service["image_user"] and (service["runs_as"] != "image" or not _USER_RE.match(str(service["image_user"]))):
+        fail("image_user", "is a uid:gid such as 65534:65534, and only for runs_as image")
+    if service["data"] not in ("", "ro", "rw"):
+        fail("data", "must be '', 'ro' or 'rw'")
+    if service["gpu"] not in GPU_USES:
+        fail("gpu", f"must be one of {', '.join(GPU_USES)}")
+    feature = service["feature"].lstrip("!")
+    if service["feature"] and feature not in FEATURES:
+        fail("feature", f"must name one of {', '.join(FEATURES)}, optionally negated with '!'")
+    resources = service["resources"]
+    if not _SIZE_RE.match(str(resources.get("memory", ""))) or not isinstance(resources.get("pids"), int):
+        fail("resources", "needs memory (e.g. 512M) and pids (an integer)")
+    if "shm" in resources and not _SIZE_RE.match(str(resources["shm"])):
+        fail("resources.shm", "must be a size such as 128M")
+    route = service["route"]
+    if route is not None:
+        if not isinstance(route, Mapping) or set(route) - {*ROUTE_DEFAULTS, "subdomain"}:
+            fail("route", f"may only set {', '.join(sorted({*ROUTE_DEFAULTS, 'subdomain'}))}")
+        if route.get("policy", "one_factor") not in POLICIES:
+            fail("route.policy", f"must be one of {', '.join(POLICIES)}")
+        if not (route.get("port") or service["port"]):
+            fail("route.port", "or port must give the port the route reaches")
+    healthcheck = service["healthcheck"]
+    if healthcheck is not None and not (isinstance(healthcheck, list) and healthcheck and healthcheck[0] == "CMD"):
+        fail("healthcheck", "must be an exec-form test list starting with CMD")
+    if service["network_mode"] not in ("", "vpn"):
+        fail("network_mode", "must be '' or 'vpn' (join the VPN gateway's namespace)")
+    _check_wiring(name, service)
+
+
+def _check_wiring(name: str, service: dict) -> None:
+    """Ports, shared stores, variables and secrets: what other services and the planner rely on."""
+    ports = service["ports"]
+    if not isinstance(ports, Mapping) or not all(
+        isinstance(port, int) and not isinstance(port, bool) for port in ports.values()
+    ):
+        raise CatalogError(f"{_where(name, 'ports')} must map names to port numbers")
+    databases = service["databases"]
+    if not isinstance(databases, list) or not set(databases) <= set(DATABASES):
+        raise CatalogError(f"{_where(name, 'databases')} must be a list of {', '.join(DATABASES)}")
+    _check_environment(name, service["environment"])
+    _check_secrets(name, service["secrets"])
+    clash = sorted(set(service["environment"]) & {secret["env"] for secret in service["secrets"]})
+    if clash:
+        raise CatalogError(f"{_where(name, 'environment')} sets {', '.join(clash)}, which a secret already carries")
+
+
+def _check_environment(name: str, environment: object) -> None:
+    """Static variables are strings: YAML would otherwise turn ``true`` or ``5432`` into other types."""
+    if not isinstance(environment, Mapping):
+        raise CatalogError(f"{_where(name, 'environment')} must be a mapping of variable names to strings")
+    for variable, value in environment.items():
+        if not isinstance(variable, str) or not _ENV_RE.match(variable):
+            raise CatalogError(f"{_where(name, f'environment.{variable}')} is not a valid variable name")
+        if not isinstance(value, str):
+            raise CatalogError(
+                f"{_where(name, f'environment.{variable}')} must be a string, got {type(value).__name__}; quote it"
+            )
+
+
+def _check_secrets(name: str, secrets: object) -> None:
+    """Each secret is ``{name, env}``: which secret, and the variable that carries it."""
+    if not isinstance(secrets, list):
+        raise CatalogError(f"{_where(name, 'secrets')} must be a list of {{name, env}} mappings")
+    variables: set[str] = set()
+    for index, secret in enumerate(secrets):
+        field = f"secrets[{index}]"
+        if not isinstance(secret, Mapping) or set(secret) != {"name", "env"}:
+            raise CatalogError(f"{_where(name, field)} must be a mapping with exactly the keys name and env")
+        if not isinstance(secret["name"], str) or not _SECRET_RE.match(secret["name"]):
+            raise CatalogError(
+                f"{_where(name, f'{field}.name')} must be a lower-case secret name, or <service>.<secret>"
+            )
+        if not isinstance(secret["env"], str) or not _ENV_RE.match(secret["env"]):
+            raise CatalogError(f"{_where(name, f'{field}.env')} must be an environment variable name")
+        if secret["env"] in variables:
+            raise CatalogError(f"{_where(name, f'{field}.env')} {secret['env']} carries two secrets")
+        variables.add(secret["env"])
+
+
+def normalise_catalog(entries: Mapping) -> dict[str, dict]:
+    """Every definition normalised, then the checks across definitions."""
+    catalog = {name: normalise_entry(name, entry) for name, entry in sorted(entries.items())}
+    seen_slots: dict[int, str] = {}
+    for name, service in catalog.items():
+        other = seen_slots.setdefault(service["slot"], name)
+        if other != name:
+            raise CatalogError(f"{_where(name, 'slot')} {service['slot']} is already taken by {other}")
+        for dependency in service["depends_on"]:
+            if dependency not in catalog:
+                raise CatalogError(f"{_where(name, 'depends_on')} names {dependency}, which is not in the catalog")
+    _check_shared_secrets(catalog)
+    _check_subdomains(catalog)
+    _check_vpn_ports(catalog)
+    return catalog
+
+
+def _check_shared_secrets(catalog: Mapping) -> None:
+    """``<service>.<secret>`` must name a secret that service declares."""
+    for name, service in catalog.items():
+        for index, secret in enumerate(service["secrets"]):
+            owner, dot, own_name = secret["name"].rpartition(".")
+            if not dot:
+                continue
+            declared = {item["name"] for item in catalog[owner]["secrets"]} if owner in catalog else set()
+            if own_name not in declared:
+                raise CatalogError(
+                    f"{_where(name, f'secrets[{index}].name')} {secret['name']}: {owner} declares no secret {own_name}"
+                )
+
+
+def _check_subdomains(catalog: Mapping) -> None:
+    seen: dict[str, str] = {}
+    for name, service in catalog.items():
+        if service["route"] is None:
+            continue
+        subdomain = service["route"]["subdomain"]
+        other = seen.setdefault(subdomain, name)
+        if other != name:
+            raise CatalogError(f"{_where(name, 'route.subdomain')} {subdomain} is already the route of {other}")
+
+
+def _check_vpn_ports(catalog: Mapping) -> None:
+    """Services in the VPN gateway's namespace share one set of ports: no two may listen on the same."""
+    seen: dict[int, str] = {}
+    for name, service in catalog.items():
+        if service["network_mode"] != "vpn":
+            continue
+        ports = [service["port"], *service["ports"].values()] if service["port"] else list(service["ports"].values())
+        for port in ports:
+            other = seen.setdefault(port, name)
+            if other != name:
+                raise CatalogError(f"{_where(name, 'port')} {port} is already used by {other} in the VPN namespace")
+
+
+def load_catalog(directory: Path) -> dict[str, dict]:
+    """Read every ``<name>.yml`` in ``directory`` and return the normalised catalog."""
+    entries = {}
+    for path in sorted(Path(directory).glob("*.yml")):
+        try:
+            entries[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise CatalogError(f"{_where(path.stem, 'file')} is not valid YAML: {error}") from error
+    if not entries:
+        raise CatalogError(f"no service definitions found in {directory}")
+    return normalise_catalog(entries)

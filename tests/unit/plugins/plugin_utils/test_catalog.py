@@ -1,0 +1,521 @@
+"""Unit tests for the shipped service catalog (catalog/services/*.yml) and the checks that guard it."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
+    DEFAULTS,
+    REQUIRED,
+    CatalogError,
+    load_catalog,
+    normalise_catalog,
+    normalise_entry,
+)
+
+ROOT = Path(__file__).resolve().parents[4]
+SERVICES = ROOT / "catalog" / "services"
+
+#: The fixed plan of the catalog: layer, address slot and segments of every service.
+TABLE = {
+    "traefik": ("edge", 20, ["dmz", "proxy", "media", "admin"]),
+    "authelia": ("edge", 21, ["proxy", "data"]),
+    "crowdsec": ("edge", 22, ["proxy", "data"]),
+    "crowdsec-bouncer": ("edge", 23, ["proxy"]),
+    "haproxy": ("edge", 24, ["proxy", "media"]),
+    "socket-proxy": ("edge", 25, ["proxy", "admin"]),
+    "postgres": ("data", 30, ["data"]),
+    "redis": ("data", 31, ["data"]),
+    "meilisearch": ("data", 32, ["data"]),
+    "elasticsearch": ("data", 33, ["data"]),
+    "immich-postgres": ("data", 34, ["data"]),
+    "jellyfin": ("media", 40, ["media"]),
+    "plex": ("media", 41, ["media"]),
+    "navidrome": ("media", 42, ["media"]),
+    "audiobookshelf": ("media", 43, ["media"]),
+    "immich-server": ("media", 44, ["media", "data"]),
+    "immich-machine-learning": ("media", 45, ["media", "data"]),
+    "kavita": ("media", 46, ["media"]),
+    "calibre-web": ("media", 47, ["media"]),
+    "gluetun": ("content", 60, ["dmz", "media"]),
+    "qbittorrent": ("content", 61, ["media"]),
+    "sabnzbd": ("content", 62, ["media"]),
+    "sonarr": ("content", 63, ["media"]),
+    "radarr": ("content", 64, ["media"]),
+    "lidarr": ("content", 65, ["media"]),
+    "readarr": ("content", 66, ["media"]),
+    "mylar3": ("content", 67, ["media"]),
+    "prowlarr": ("content", 68, ["media"]),
+    "seerr": ("content", 69, ["media"]),
+    "overseerr": ("content", 70, ["media"]),
+    "prometheus": ("observability", 80, ["admin"]),
+    "alertmanager": ("observability", 81, ["admin"]),
+    "grafana": ("observability", 82, ["admin", "data"]),
+    "loki": ("observability", 83, ["admin"]),
+    "promtail": ("observability", 84, ["admin"]),
+    "node-exporter": ("observability", 85, ["admin"]),
+    "cadvisor": ("observability", 86, ["admin"]),
+    "jellystat": ("observability", 87, ["admin", "data"]),
+    "tautulli": ("observability", 88, ["admin"]),
+    "homepage": ("observability", 89, ["admin", "proxy"]),
+}
+
+#: Where each layer lives (docs: layers and segments); every service joins at least one of these.
+LAYER_SEGMENTS = {
+    "edge": {"dmz", "proxy"},
+    "data": {"data"},
+    "media": {"media"},
+    "content": {"media", "dmz"},
+    "observability": {"admin"},
+}
+FLOATING_TAGS = {"latest", "stable", "develop", "nightly", "edge", "main", "master", "beta", "lts", "public", "release"}
+ADMIN_APPS = {
+    "traefik",
+    "qbittorrent",
+    "sabnzbd",
+    "sonarr",
+    "radarr",
+    "lidarr",
+    "readarr",
+    "mylar3",
+    "prowlarr",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+}
+USER_APPS = {
+    "jellyfin",
+    "plex",
+    "navidrome",
+    "audiobookshelf",
+    "immich-server",
+    "kavita",
+    "calibre-web",
+    "seerr",
+    "overseerr",
+    "jellystat",
+    "tautulli",
+}
+DASHBOARD_GROUPS = {"Media", "Requests", "Downloads", "Library", "Monitoring", "Infrastructure"}
+LSIO_CAPABILITIES = {"CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER"}
+
+
+def load_entries() -> dict[str, object]:
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(SERVICES.glob("*.yml"))}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> dict[str, dict]:
+    return load_catalog(SERVICES)
+
+
+def test_load_catalog_names_a_file_that_is_not_yaml(tmp_path):
+    (tmp_path / "broken.yml").write_text("layer: [edge\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"^catalog/services/broken.yml: file is not valid YAML"):
+        load_catalog(tmp_path)
+
+
+def test_load_catalog_refuses_an_empty_folder(tmp_path):
+    with pytest.raises(CatalogError, match="no service definitions found"):
+        load_catalog(tmp_path)
+
+
+# -- the shipped catalog ------------------------------------------------------------------
+def test_every_file_opens_with_a_document_start_and_says_what_the_service_is():
+    for path in sorted(SERVICES.glob("*.yml")):
+        first, second = path.read_text(encoding="utf-8").splitlines()[:2]
+        assert first == "---", path.name
+        assert second.startswith("# ") and len(second) > 20, path.name
+
+
+def test_every_service_of_the_table_is_there_and_nothing_else(catalog):
+    assert sorted(catalog) == sorted(TABLE)
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_layer_slot_and_segments_follow_the_table(catalog, name):
+    layer, slot, segments = TABLE[name]
+    service = catalog[name]
+    assert (service["layer"], service["slot"], service["segments"]) == (layer, slot, segments)
+
+
+def test_every_image_is_pinned_to_a_release_tag(catalog):
+    for name, service in catalog.items():
+        image, version = service["image"], service["version"]
+        assert "." in image.split("/")[0], f"{name}: {image} names no registry host"
+        assert ":" not in image.rsplit("/", 1)[-1] and "@" not in image, f"{name}: {image} carries a tag"
+        assert version.lower() not in FLOATING_TAGS, f"{name}: {version}"
+        assert "latest" not in version.lower(), f"{name}: {version}"
+        assert re.search(r"\d+\.\d+", version), f"{name}: {version} is no version number"
+
+
+def test_the_tags_are_the_chosen_ones(catalog):
+    assert catalog["traefik"]["version"] == "v3.7.11"
+    assert catalog["haproxy"]["version"] == "3.4.3-alpine"
+    assert catalog["postgres"]["version"] == "18.6"
+    assert catalog["redis"]["version"] == "8.10.1-alpine"
+    assert catalog["immich-postgres"]["version"] == "14-vectorchord0.4.3-pgvectors0.2.0"
+    assert catalog["promtail"]["version"] == "3.6.3"
+    # Server and machine learning must run the same Immich release.
+    assert catalog["immich-machine-learning"]["version"].startswith(catalog["immich-server"]["version"] + "-")
+
+
+def test_every_routed_service_has_a_health_check(catalog):
+    for name, service in catalog.items():
+        if service["route"] is not None:
+            assert service["healthcheck"], name
+
+
+def test_health_checks_are_exec_form_and_only_the_client_less_images_have_none(catalog):
+    without = sorted(name for name, service in catalog.items() if service["healthcheck"] is None)
+    assert without == ["loki", "promtail"]
+    for name, service in catalog.items():
+        if service["healthcheck"] is not None:
+            assert service["healthcheck"][0] == "CMD", name
+            assert all(isinstance(part, str) for part in service["healthcheck"]), name
+
+
+def test_every_service_joins_a_segment_of_its_layer(catalog):
+    for name, service in catalog.items():
+        if service["network_mode"] == "vpn":
+            continue
+        assert set(service["segments"]) & LAYER_SEGMENTS[service["layer"]], name
+
+
+def test_data_layer_services_have_no_route_and_no_tile(catalog):
+    for name, service in catalog.items():
+        if service["layer"] == "data":
+            assert service["route"] is None, name
+            assert service["dashboard"] is None, name
+            assert service["segments"] == ["data"], name
+
+
+def test_services_that_write_the_media_tree_run_as_the_media_user(catalog):
+    writers = sorted(name for name, service in catalog.items() if service["data"] == "rw")
+    assert writers == [
+        "audiobookshelf",
+        "calibre-web",
+        "lidarr",
+        "mylar3",
+        "qbittorrent",
+        "radarr",
+        "readarr",
+        "sabnzbd",
+        "sonarr",
+    ]
+    for name in writers:
+        assert catalog[name]["runs_as"] in ("puid", "user"), name
+
+
+def test_image_run_services_say_which_user_owns_their_folders(catalog):
+    for name, service in catalog.items():
+        if service["runs_as"] == "image":
+            assert re.fullmatch(r"\d+:\d+", service["image_user"]), name
+        else:
+            assert service["image_user"] == "", name
+
+
+def test_capabilities_follow_the_run_model(catalog):
+    for name, service in catalog.items():
+        if service["runs_as"] == "user":
+            assert service["capabilities"] == [], name
+        if service["image"].startswith("lscr.io/linuxserver/"):
+            assert service["runs_as"] == "puid", name
+            assert set(service["capabilities"]) == LSIO_CAPABILITIES, name
+    assert catalog["traefik"]["capabilities"] == ["NET_BIND_SERVICE"]
+    assert set(catalog["gluetun"]["capabilities"]) == {"NET_ADMIN", "NET_RAW"}
+    assert catalog["gluetun"]["devices"] == ["/dev/net/tun"]
+
+
+def test_routes_carry_the_policy_of_their_audience(catalog):
+    for name in ADMIN_APPS:
+        route = catalog[name]["route"]
+        assert (route["policy"], route["groups"]) == ("two_factor", ["admins"]), name
+    for name in USER_APPS:
+        route = catalog[name]["route"]
+        assert (route["policy"], route["groups"]) == ("one_factor", ["users"]), name
+    assert catalog["authelia"]["route"]["subdomain"] == "auth"
+    assert catalog["authelia"]["route"]["policy"] == "bypass"
+    assert catalog["homepage"]["route"]["policy"] == "one_factor"
+    assert catalog["traefik"]["route"]["subdomain"] == "traefik"
+    assert catalog["crowdsec"]["route"] is None
+    routed = {name for name, service in catalog.items() if service["route"] is not None}
+    assert routed == ADMIN_APPS | USER_APPS | {"authelia", "homepage"}
+
+
+def test_bypass_paths_are_anchored_regular_expressions(catalog):
+    for name, service in catalog.items():
+        for pattern in (service["route"] or {}).get("bypass_paths", []):
+            re.compile(pattern)
+            assert pattern.removeprefix("(?i)").startswith("^"), f"{name}: {pattern}"
+    arr = catalog["sonarr"]["route"]["bypass_paths"]
+    assert any(re.match(pattern, "/api/v3/series?apikey=x") for pattern in arr)
+    assert any(re.match(pattern, "/ping") for pattern in arr)
+    assert not any(re.match(pattern, "/settings/general") for pattern in arr)
+    jellyfin = catalog["jellyfin"]["route"]["bypass_paths"]
+    assert any(re.match(pattern, "/Users/AuthenticateByName") for pattern in jellyfin)
+    assert not any(re.match(pattern, "/web/index.html") for pattern in jellyfin)
+
+
+def test_routes_through_the_vpn_gateway(catalog):
+    members = sorted(name for name, service in catalog.items() if service["network_mode"] == "vpn")
+    assert members == ["qbittorrent", "sabnzbd"]
+    for name in members:
+        assert catalog[name]["feature"] == "vpn"
+        assert catalog[name]["depends_on"] == ["gluetun"]
+    assert catalog["qbittorrent"]["route"]["port"] == 8080
+    assert catalog["qbittorrent"]["ports"] == {"torrenting": 6881}
+
+
+def test_features_choose_between_plex_and_jellyfin_companions(catalog):
+    assert sorted(name for name, service in catalog.items() if service["feature"] == "plex") == [
+        "overseerr",
+        "plex",
+        "tautulli",
+    ]
+    assert sorted(name for name, service in catalog.items() if service["feature"] == "!plex") == [
+        "jellystat",
+        "seerr",
+    ]
+    assert catalog["gluetun"]["feature"] == "vpn"
+
+
+def test_gpu_users(catalog):
+    users = {name: service["gpu"] for name, service in catalog.items() if service["gpu"] != "none"}
+    assert users == {"jellyfin": "transcode", "plex": "transcode", "immich-machine-learning": "inference"}
+
+
+def test_deprecated_services_say_why(catalog):
+    deprecated = sorted(name for name, service in catalog.items() if service["deprecated"])
+    assert deprecated == ["crowdsec-bouncer", "promtail", "readarr"]
+    assert "2022" in catalog["crowdsec-bouncer"]["deprecated"]
+    assert "Alloy" in catalog["promtail"]["deprecated"]
+    assert "3.6.3" in catalog["promtail"]["deprecated"]
+    assert "2025" in catalog["readarr"]["deprecated"]
+
+
+def test_dashboard_tiles(catalog):
+    for name, service in catalog.items():
+        dashboard = service["dashboard"]
+        if dashboard is None:
+            continue
+        assert set(dashboard) == {"group", "icon", "widget"}, name
+        assert dashboard["group"] in DASHBOARD_GROUPS, name
+        assert re.fullmatch(r"[a-z0-9-]+\.(svg|png)", dashboard["icon"]), name
+    assert catalog["homepage"]["dashboard"] is None
+    assert catalog["seerr"]["dashboard"]["group"] == "Requests"
+
+
+def test_metrics_endpoints(catalog):
+    for name, service in catalog.items():
+        if service["metrics"] is not None:
+            assert set(service["metrics"]) == {"port", "path"}, name
+            assert service["metrics"]["path"].startswith("/"), name
+    assert catalog["traefik"]["metrics"] == {"port": 8080, "path": "/metrics"}
+    assert catalog["authelia"]["metrics"]["port"] == 9959
+    assert catalog["crowdsec"]["metrics"]["port"] == 6060
+    assert catalog["navidrome"]["environment"]["ND_PROMETHEUS_ENABLED"] == "true"
+
+
+def test_dependencies_and_databases(catalog):
+    assert catalog["authelia"]["depends_on"] == ["postgres", "redis"]
+    assert catalog["authelia"]["databases"] == ["postgres", "redis"]
+    assert catalog["immich-server"]["depends_on"] == ["immich-postgres", "redis", "immich-machine-learning"]
+    assert catalog["jellystat"]["databases"] == ["postgres"]
+    assert catalog["crowdsec-bouncer"]["depends_on"] == ["crowdsec"]
+    for name, service in catalog.items():
+        for database in service["databases"]:
+            assert database in service["depends_on"], f"{name} uses {database} without waiting for it"
+
+
+def test_shared_secrets_name_their_owner(catalog):
+    assert {"name": "immich-postgres.password", "env": "DB_PASSWORD"} in catalog["immich-server"]["secrets"]
+    assert {"name": "crowdsec.bouncer_key", "env": "CROWDSEC_BOUNCER_API_KEY"} in catalog["crowdsec-bouncer"]["secrets"]
+    authelia = {secret["env"] for secret in catalog["authelia"]["secrets"]}
+    assert len(authelia) == 4
+    assert all(env.endswith("_FILE") for env in authelia)
+
+
+def test_secrets_never_sit_in_the_static_environment(catalog):
+    for name, service in catalog.items():
+        for variable in service["environment"]:
+            assert not re.search(r"PASSWORD|SECRET|_KEY$|APIKEY|TOKEN", variable), f"{name}: {variable}"
+            assert variable not in ("TZ", "PUID", "PGID"), f"{name}: {variable} comes from the plan"
+
+
+# -- the checks ---------------------------------------------------------------------------
+VALID = {
+    "layer": "content",
+    "image": "lscr.io/linuxserver/sonarr",
+    "version": "4.0.19.2979-ls316",
+    "slot": 63,
+    "segments": ["media"],
+    "port": 8989,
+}
+REMOVE = object()
+
+
+def sample(**changes: object) -> dict:
+    entry = copy.deepcopy(VALID)
+    for key, value in changes.items():
+        if value is REMOVE:
+            del entry[key]
+        else:
+            entry[key] = value
+    return entry
+
+
+def test_a_minimal_entry_gets_every_default():
+    service = normalise_entry("sample", sample(route={"policy": "two_factor"}))
+    assert set(service) == set(DEFAULTS) | set(REQUIRED) | {"name"}
+    assert service["route"] == {
+        "policy": "two_factor",
+        "groups": [],
+        "bypass_paths": [],
+        "port": 8989,
+        "subdomain": "sample",
+    }
+
+
+def test_a_registry_port_is_not_mistaken_for_a_tag():
+    assert normalise_entry("sample", sample(image="registry.lan:5000/linuxserver/sonarr"))["image"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        pytest.param(sample(colour="blue"), "colour", id="unknown-field"),
+        pytest.param(sample(slot=REMOVE), "slot", id="missing-required"),
+        pytest.param(sample(version="latest"), "version", id="latest-tag"),
+        pytest.param(sample(version="stable"), "version", id="stable-tag"),
+        pytest.param(sample(version="4.0 beta"), "version", id="not-a-tag"),
+        pytest.param(sample(image="lscr.io/linuxserver/sonarr:latest"), "image", id="tag-in-image"),
+        pytest.param(sample(slot=19), "slot", id="slot-below-range"),
+        pytest.param(sample(slot=255), "slot", id="slot-above-range"),
+        pytest.param(sample(slot="63"), "slot", id="slot-string"),
+        pytest.param(sample(slot=True), "slot", id="slot-bool"),
+        pytest.param(sample(layer="frontend"), "layer", id="bad-layer"),
+        pytest.param(sample(segments=["media", "lan"]), "segments", id="bad-segment"),
+        pytest.param(sample(segments=[]), "segments", id="no-segment"),
+        pytest.param(sample(route={"policy": "two-factor"}), r"route\.policy", id="bad-policy"),
+        pytest.param(sample(route={"path": "/"}), "route", id="route-unknown-key"),
+        pytest.param(sample(port=None, route={}), r"route\.port", id="route-without-port"),
+        pytest.param(sample(healthcheck="curl -f http://localhost/"), "healthcheck", id="healthcheck-string"),
+        pytest.param(sample(healthcheck=["CMD-SHELL", "curl -f x"]), "healthcheck", id="healthcheck-shell-form"),
+        pytest.param(sample(healthcheck=[]), "healthcheck", id="healthcheck-empty"),
+        pytest.param(sample(runs_as="root"), "runs_as", id="bad-runs-as"),
+        pytest.param(sample(image_user="0:0"), "image_user", id="image-user-without-image"),
+        pytest.param(sample(runs_as="image", image_user="root"), "image_user", id="image-user-not-numeric"),
+        pytest.param(sample(data="yes"), "data", id="bad-data"),
+        pytest.param(sample(gpu="cuda"), "gpu", id="bad-gpu"),
+        pytest.param(sample(feature="jellyfin"), "feature", id="bad-feature"),
+        pytest.param(sample(network_mode="host"), "network_mode", id="bad-network-mode"),
+        pytest.param(sample(resources={"memory": "lots", "pids": 256}), "resources", id="bad-memory"),
+        pytest.param(sample(resources={"memory": "1G", "pids": 9, "shm": "big"}), r"resources\.shm", id="bad-shm"),
+        pytest.param(sample(ports={"torrenting": "6881"}), "ports", id="port-string"),
+        pytest.param(sample(databases=["mysql"]), "databases", id="bad-database"),
+        pytest.param(
+            sample(environment={"ND_PROMETHEUS_ENABLED": True}), "environment.ND_PROMETHEUS_ENABLED", id="env-bool"
+        ),
+        pytest.param(sample(environment={"PORT": 80}), r"environment\.PORT", id="env-int"),
+        pytest.param(sample(environment={"BAD NAME": "x"}), "environment.BAD NAME", id="env-bad-name"),
+        pytest.param(sample(secrets=["api_key"]), r"secrets\[0\]", id="secret-plain-string"),
+        pytest.param(sample(secrets=[{"name": "api_key"}]), r"secrets\[0\]", id="secret-without-env"),
+        pytest.param(sample(secrets=[{"name": "API key", "env": "KEY"}]), r"secrets\[0\]\.name", id="secret-bad-name"),
+        pytest.param(sample(secrets=[{"name": "api_key", "env": "1KEY"}]), r"secrets\[0\]\.env", id="secret-bad-env"),
+        pytest.param(
+            sample(secrets=[{"name": "a", "env": "KEY"}, {"name": "b", "env": "KEY"}]),
+            r"secrets\[1\]\.env",
+            id="secret-env-twice",
+        ),
+        pytest.param(sample(secrets={"api_key": "KEY"}), "secrets", id="secrets-mapping"),
+        pytest.param(
+            sample(environment={"API_KEY": "x"}, secrets=[{"name": "api_key", "env": "API_KEY"}]),
+            "environment",
+            id="secret-also-static",
+        ),
+    ],
+)
+def test_a_bad_entry_is_refused_naming_file_and_field(entry, field):
+    with pytest.raises(CatalogError, match=re.escape("catalog/services/sample.yml: ") + field):
+        normalise_entry("sample", entry)
+
+
+def test_a_bad_name_is_refused():
+    with pytest.raises(CatalogError, match=re.escape("catalog/services/Sonarr.yml: name")):
+        normalise_entry("Sonarr", sample())
+
+
+def test_a_definition_that_is_no_mapping_is_refused():
+    with pytest.raises(CatalogError, match=re.escape("catalog/services/sample.yml: definition")):
+        normalise_entry("sample", ["layer", "content"])
+
+
+def catalog_of(**entries: dict) -> dict[str, dict]:
+    return {name.replace("_", "-"): entry for name, entry in entries.items()}
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        pytest.param(
+            catalog_of(one=sample(), two=sample()),
+            r"catalog/services/two\.yml: slot 63 is already taken by one",
+            id="slot-twice",
+        ),
+        pytest.param(
+            catalog_of(one=sample(depends_on=["postgres"])),
+            r"catalog/services/one\.yml: depends_on names postgres",
+            id="unknown-dependency",
+        ),
+        pytest.param(
+            catalog_of(one=sample(route={"subdomain": "x"}), two=sample(slot=64, route={"subdomain": "x"})),
+            r"catalog/services/two\.yml: route\.subdomain x is already the route of one",
+            id="subdomain-twice",
+        ),
+        pytest.param(
+            catalog_of(one=sample(secrets=[{"name": "db.password", "env": "DB_PASSWORD"}])),
+            r"catalog/services/one\.yml: secrets\[0\]\.name db\.password: db declares no secret password",
+            id="shared-secret-of-unknown-service",
+        ),
+        pytest.param(
+            catalog_of(
+                db=sample(slot=30, secrets=[{"name": "password", "env": "POSTGRES_PASSWORD"}]),
+                one=sample(secrets=[{"name": "db.passwd", "env": "DB_PASSWORD"}]),
+            ),
+            r"catalog/services/one\.yml: secrets\[0\]\.name db\.passwd: db declares no secret passwd",
+            id="shared-secret-not-declared",
+        ),
+        pytest.param(
+            catalog_of(
+                one=sample(network_mode="vpn", port=8080),
+                two=sample(slot=64, network_mode="vpn", port=8081, ports={"webui": 8080}),
+            ),
+            r"catalog/services/two\.yml: port 8080 is already used by one in the VPN namespace",
+            id="vpn-port-twice",
+        ),
+    ],
+)
+def test_a_bad_catalog_is_refused_naming_file_and_field(entries, message):
+    with pytest.raises(CatalogError, match=message):
+        normalise_catalog(entries)
+
+
+def test_a_declared_shared_secret_is_accepted():
+    entries = catalog_of(
+        db=sample(slot=30, secrets=[{"name": "password", "env": "POSTGRES_PASSWORD"}]),
+        one=sample(secrets=[{"name": "db.password", "env": "DB_PASSWORD"}]),
+    )
+    assert normalise_catalog(entries)["one"]["secrets"] == [{"name": "db.password", "env": "DB_PASSWORD"}]
+
+
+def test_the_shipped_catalog_is_not_changed_by_normalising():
+    entries = load_entries()
+    before = copy.deepcopy(entries)
+    normalise_catalog(entries)
+    assert entries == before

@@ -1,0 +1,283 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The planner: catalog + inventory -> plan.
+
+The plan says which service runs on which host in which layer, its address on each segment, the
+flows allowed between services and segments, and the routes users reach. It is plain data,
+independent of how it is applied (compose projects per host today, other engines later), and
+deterministic: the same input gives the same plan, and adding a service never renumbers another
+(each service owns a fixed address slot in the catalog).
+
+Bad input raises PlanError with every problem found, each naming the inventory variable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import resolve_segments
+
+#: Segments whose services may not open connections out (no gateway).
+INTERNAL_SEGMENTS = ("data",)
+DEFAULT_AUTH_GROUPS = ("admins", "users")
+#: The service that receives users' traffic and reaches every routed service.
+ENTRY_PROXY = "traefik"
+SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version")
+
+
+class PlanError(ValueError):
+    """The inventory cannot be planned; ``problems`` holds one message per fault."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def layer_group(layer: str) -> str:
+    return f"mediastack_{layer}"
+
+
+def _feature_on(feature: str, features: Mapping) -> bool:
+    if not feature:
+        return True
+    wanted = not feature.startswith("!")
+    return bool(features.get(feature.lstrip("!"), False)) == wanted
+
+
+class _Planner:
+    def __init__(self, catalog: Mapping, inventory: Mapping):
+        self.catalog = catalog
+        self.inventory = inventory
+        self.problems: list[str] = []
+        self.hosts: dict[str, list[str]] = {
+            name: list(groups) for name, groups in (inventory.get("hosts") or {}).items()
+        }
+        self.features = inventory.get("features") or {}
+        self.overrides = inventory.get("services") or {}
+        self.domain = str(inventory.get("domain") or "")
+
+    def problem(self, variable: str, cause: str, todo: str) -> None:
+        self.problems.append(f"Cannot plan {variable}: {cause}. {todo}")
+
+    # -- inputs ---------------------------------------------------------------------------
+    def segments(self) -> dict[str, ipaddress.IPv4Network]:
+        networks, errors = resolve_segments(self.inventory.get("segments"), "the platform")
+        self.problems += errors
+        return networks
+
+    def check_overrides(self) -> None:
+        if not isinstance(self.overrides, Mapping):
+            self.problem("mediastack_services", "it is not a mapping", "Map service names to their settings")
+            self.overrides = {}
+            return
+        for name, settings in sorted(self.overrides.items()):
+            if name not in self.catalog:
+                known = ", ".join(sorted(self.catalog))
+                self.problem(f"mediastack_services.{name}", "no such service in the catalog", f"Use one of {known}")
+                continue
+            if not isinstance(settings, Mapping):
+                self.problem(f"mediastack_services.{name}", "it is not a mapping", "Give settings such as enabled")
+                continue
+            for key in sorted(set(settings) - set(SERVICE_OVERRIDES)):
+                self.problem(
+                    f"mediastack_services.{name}.{key}",
+                    "unknown setting",
+                    f"Use only {', '.join(SERVICE_OVERRIDES)}",
+                )
+
+    def enabled(self) -> list[str]:
+        chosen = []
+        for name, service in self.catalog.items():
+            settings = self.overrides.get(name) or {}
+            if settings.get("enabled", _feature_on(service["feature"], self.features)):
+                chosen.append(name)
+        for name in chosen:
+            for dependency in self.catalog[name]["depends_on"]:
+                if dependency not in chosen:
+                    self.problem(
+                        f"mediastack_services.{dependency}.enabled",
+                        f"{name} needs {dependency}, which is off",
+                        f"Enable {dependency} or disable {name}",
+                    )
+        return chosen
+
+    # -- placement and addresses ----------------------------------------------------------
+    def place(self, name: str) -> str | None:
+        service = self.catalog[name]
+        pinned = (self.overrides.get(name) or {}).get("host")
+        if pinned:
+            if pinned not in self.hosts:
+                self.problem(
+                    f"mediastack_services.{name}.host",
+                    f"{pinned} is not a host of the mediastack group",
+                    "Name a host from the inventory",
+                )
+                return None
+            return pinned
+        group = layer_group(service["layer"])
+        candidates = [host for host, groups in self.hosts.items() if group in groups]
+        return candidates[0] if candidates else None
+
+    def address(self, name: str, segment: str, network: ipaddress.IPv4Network) -> str | None:
+        slot = self.catalog[name]["slot"]
+        if slot >= network.num_addresses - 1:
+            self.problem(
+                f"mediastack_segments.{segment}",
+                f"{network} has no address for {name} (slot {slot})",
+                f"Give {segment} a /24 or wider",
+            )
+            return None
+        return str(network.network_address + slot)
+
+    def route(self, name: str) -> dict | None:
+        route = self.catalog[name]["route"]
+        if route is None:
+            return None
+        settings = self.overrides.get(name) or {}
+        subdomain = settings.get("subdomain", route["subdomain"])
+        return {
+            "service": name,
+            "fqdn": f"{subdomain}.{self.domain}" if self.domain else subdomain,
+            "subdomain": subdomain,
+            "port": route["port"],
+            "policy": settings.get("policy", route["policy"]),
+            "groups": list(settings.get("groups", route["groups"])),
+            "bypass_paths": list(route["bypass_paths"]),
+        }
+
+    # -- the whole plan -------------------------------------------------------------------
+    def build(self) -> dict:
+        segments = self.segments()
+        self.check_overrides()
+        if not self.domain:
+            self.problem("mediastack_domain", "it is not set", "Set it to the domain your services live under")
+        self.check_cookie_domain()
+        enabled = self.enabled()
+        services: dict[str, dict] = {}
+        for name in enabled:
+            service = self.catalog[name]
+            host = self.place(name)
+            if host is None:
+                if (self.overrides.get(name) or {}).get("host") is None:
+                    group = layer_group(service["layer"])
+                    self.problem(
+                        group,
+                        f"no host carries the {service['layer']} layer, so {name} is placed nowhere",
+                        f"Add a host to the {group} group, or disable {name} in mediastack_services",
+                    )
+                continue
+            addresses = {}
+            for segment in service["segments"]:
+                if segment in segments:
+                    address = self.address(name, segment, segments[segment])
+                    if address:
+                        addresses[segment] = address
+            version = str((self.overrides.get(name) or {}).get("version", service["version"]))
+            services[name] = {
+                "host": host,
+                "layer": service["layer"],
+                "image": service["image"],
+                "version": version,
+                "segments": list(service["segments"]),
+                "addresses": addresses,
+                "route": self.route(name),
+            }
+        routes = self.routes(services)
+        self.check_groups(routes)
+        plan = {
+            "domain": self.domain,
+            "segments": {
+                name: {
+                    "cidr": str(network),
+                    "gateway": str(network.network_address + 1),
+                    "internal": name in INTERNAL_SEGMENTS,
+                }
+                for name, network in sorted(segments.items())
+            },
+            "hosts": self.host_layers(services),
+            "services": dict(sorted(services.items())),
+            "routes": routes,
+            "flows": self.flows(services),
+        }
+        if self.problems:
+            raise PlanError(self.problems)
+        return plan
+
+    def routes(self, services: Mapping) -> list[dict]:
+        routes = []
+        owners: dict[str, str] = {}
+        for name, service in sorted(services.items()):
+            route = service["route"]
+            if route is None:
+                continue
+            other = owners.setdefault(route["fqdn"], name)
+            if other != name:
+                self.problem(
+                    f"mediastack_services.{name}.subdomain",
+                    f"{route['fqdn']} is already the route of {other}",
+                    "Give each service its own subdomain",
+                )
+                continue
+            routes.append(route)
+        return sorted(routes, key=lambda route: route["fqdn"])
+
+    def check_cookie_domain(self) -> None:
+        cookie = str(self.inventory.get("cookie_domain") or self.domain)
+        if self.domain and not (self.domain == cookie or self.domain.endswith("." + cookie)):
+            self.problem(
+                "mediastack_auth_cookie_domain",
+                f"the services' domain {self.domain} is outside the session cookie domain {cookie}",
+                "Set it to mediastack_domain or a parent of it, so one sign-in covers every service",
+            )
+
+    def check_groups(self, routes: list[dict]) -> None:
+        defined = set(self.inventory.get("auth_groups") or DEFAULT_AUTH_GROUPS)
+        for route in routes:
+            for group in route["groups"]:
+                if group not in defined:
+                    self.problem(
+                        f"mediastack_services.{route['service']}.groups",
+                        f"group {group} is not defined",
+                        f"Add {group} to mediastack_auth_groups, or use one of {', '.join(sorted(defined))}",
+                    )
+
+    def host_layers(self, services: Mapping) -> dict[str, dict]:
+        hosts: dict[str, dict] = {}
+        for name, service in sorted(services.items()):
+            layers = hosts.setdefault(service["host"], {"layers": {}})["layers"]
+            layers.setdefault(service["layer"], []).append(name)
+        for entry in hosts.values():
+            entry["layers"] = {layer: entry["layers"][layer] for layer in LAYERS if layer in entry["layers"]}
+        return dict(sorted(hosts.items()))
+
+    def flows(self, services: Mapping) -> list[dict]:
+        """Connections the stack needs: proxy to routed services, services to their dependencies."""
+        flows = []
+        proxies = [ENTRY_PROXY] if ENTRY_PROXY in services else []
+        for name, service in sorted(services.items()):
+            route = service["route"]
+            if route is not None:
+                for proxy in proxies:
+                    flows.append(self._flow(proxy, name, route["port"], "route", services))
+            for dependency in self.catalog[name]["depends_on"]:
+                if dependency in services and self.catalog[dependency]["port"]:
+                    flows.append(self._flow(name, dependency, self.catalog[dependency]["port"], "dependency", services))
+        return [flow for flow in flows if flow is not None]
+
+    def _flow(self, source: str, target: str, port: int, reason: str, services: Mapping) -> dict | None:
+        shared = [segment for segment in services[target]["segments"] if segment in services[source]["segments"]]
+        if not shared:
+            self.problem(
+                f"mediastack_services.{target}",
+                f"{source} must reach {target} but they share no segment",
+                "Report this: the catalog entries disagree",
+            )
+            return None
+        return {"from": source, "to": target, "segment": shared[0], "port": port, "reason": reason}
+
+
+def build_plan(catalog: Mapping, inventory: Mapping) -> dict:
+    """The plan for one inventory; PlanError lists every problem found."""
+    return _Planner(catalog, inventory).build()

@@ -14,7 +14,7 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo galaxy-build clean
+.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -72,3 +72,8 @@ galaxy-build: venv ## Build the collection tarball into .build/
 
 clean: lab-down ## Remove the lab, build outputs and the virtualenv
 	rm -rf .build $(VENV)
+
+INVENTORY ?= inventories/single-host
+OUT ?= render
+render: venv ## Write every file the deploy would write under OUT/<host>/ (INVENTORY=..., OUT=...)
+	ansible-playbook -i "$(INVENTORY)" playbooks/render.yml -e "mediastack_render_dir=$(abspath $(OUT))"

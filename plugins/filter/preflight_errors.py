@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: preflight_errors
 short_description: Check one host's inventory variables before any host changes
 version_added: 0.1.0
-author: newmedia.mediastack maintainers
+author: newmedia.mediastack maintainers (@newmedia)
 description:
   - Reads the collection's inventory variables from a host's variables and returns every problem
     found, each as one message that names the variable and says what to do.

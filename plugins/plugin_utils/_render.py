@@ -1,0 +1,374 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Renderings of a plan: compose projects, Traefik, Authelia and Homepage configuration.
+
+Each function takes the plan (see _plan.py), the catalog, and a few settings, and returns plain
+data ready to be written as YAML. None of them reads or writes anything, so the same inventory
+always renders byte-identical files. Secrets never enter these files: services read them from
+per-service environment files, and Homepage from its own ``HOMEPAGE_VAR_*`` variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
+
+PORTAL = "authelia"
+BOUNCER = "crowdsec-bouncer"
+VPN_GATEWAY = "gluetun"
+HOMEPAGE = "homepage"
+CERT_RESOLVER = "acme"
+NETWORK_PREFIX = "mediastack_"
+
+#: Mozilla's "intermediate" TLS settings as Traefik names them (TLS 1.3 suites are fixed by Go).
+INTERMEDIATE_CIPHER_SUITES = [
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+]
+SECURE_HEADERS = {
+    "stsSeconds": 31536000,
+    "stsIncludeSubdomains": True,
+    "stsPreload": True,
+    "forceSTSHeader": True,
+    "contentTypeNosniff": True,
+    "browserXssFilter": True,
+    "frameDeny": True,
+    "referrerPolicy": "strict-origin-when-cross-origin",
+}
+AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"]
+HEALTHCHECK_TIMING = {"interval": "30s", "timeout": "10s", "retries": 5, "start_period": "60s"}
+
+
+def image_reference(image: str, version: str, registry: str = "") -> str:
+    """``image:version``, with the registry host replaced when an override is given.
+
+    ``lscr.io/linuxserver/sonarr`` with registry ``mirror.lan:5000`` becomes
+    ``mirror.lan:5000/linuxserver/sonarr``; a name without a registry host keeps its path.
+    """
+    if registry:
+        first, _slash, rest = image.partition("/")
+        path = rest if rest and ("." in first or ":" in first or first == "localhost") else image
+        image = f"{registry.rstrip('/')}/{path}"
+    return f"{image}:{version}"
+
+
+def _reach(plan: Mapping, source: str, target: str) -> str:
+    """The address at which ``source`` reaches ``target`` (through the VPN gateway if need be)."""
+    services = plan["services"]
+    for segment in services[source]["segments"]:
+        if segment in services[target]["addresses"]:
+            return services[target]["addresses"][segment]
+    raise ValueError(f"{source} shares no segment with {target}")
+
+
+def _backend(plan: Mapping, catalog: Mapping, name: str) -> str:
+    """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
+    return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
+
+
+# -- compose ------------------------------------------------------------------------------
+def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, layer: str) -> dict:
+    """The compose project of one layer on one host."""
+    names = plan["hosts"][host]["layers"][layer]
+    services = {name: _compose_service(plan, catalog, settings, name, set(names)) for name in names}
+    segments = sorted({seg for name in names for seg in plan["services"][name]["addresses"]})
+    networks = {f"{NETWORK_PREFIX}{seg}": {"external": True, "name": f"{NETWORK_PREFIX}{seg}"} for seg in segments}
+    project = {"name": f"mediastack-{layer}", "services": services}
+    if networks:
+        project["networks"] = networks
+    return project
+
+
+def _volumes(entry: Mapping, settings: Mapping, name: str) -> list[str]:
+    """The config folder, extra folders (relative names live beside the config) and /data."""
+    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    volumes = [f"{config_root}/{name}:{entry['config']}"] if entry["config"] else []
+    for source, target in sorted(entry["volumes"].items()):
+        host_path = source if source.startswith("/") else f"{config_root}/{name}-{source}"
+        volumes.append(f"{host_path}:{target}")
+    if entry["data"]:
+        data_root = str(settings.get("data_root", "/data")).rstrip("/")
+        volumes.append(f"{data_root}:/data" + (":ro" if entry["data"] == "ro" else ""))
+    return volumes
+
+
+def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
+    entry = catalog[name]
+    placed = plan["services"][name]
+    puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
+    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    environment = {"TZ": str(settings.get("timezone", "Etc/UTC"))}
+    if entry["runs_as"] == "puid":
+        environment.update(PUID=str(puid), PGID=str(pgid))
+    environment.update({key: str(value) for key, value in entry["environment"].items()})
+    service = {
+        "image": image_reference(entry["image"], placed["version"], settings.get("registry", "")),
+        "container_name": f"mediastack-{name}",
+        "restart": "unless-stopped",
+        "environment": dict(sorted(environment.items())),
+        "security_opt": ["no-new-privileges:true"],
+        "cap_drop": ["ALL"],
+        "mem_limit": entry["resources"]["memory"],
+        "cpus": float(entry["resources"].get("cpus", 1.0)),
+        "pids_limit": entry["resources"]["pids"],
+        "labels": {"org.newmedia.mediastack.service": name, "org.newmedia.mediastack.layer": entry["layer"]},
+    }
+    if entry["capabilities"]:
+        service["cap_add"] = sorted(entry["capabilities"])
+    if entry["runs_as"] == "user":
+        service["user"] = f"{puid}:{pgid}"
+    if entry["secrets"]:
+        service["env_file"] = [f"{config_root}/env/{name}.env"]
+    volumes = _volumes(entry, settings, name)
+    if volumes:
+        service["volumes"] = volumes
+    for key in ("read_only", "tmpfs", "devices", "command"):
+        if entry[key]:
+            service[key] = entry[key] if isinstance(entry[key], bool) else list(entry[key])
+    if entry["healthcheck"]:
+        service["healthcheck"] = {"test": list(entry["healthcheck"]), **HEALTHCHECK_TIMING}
+    if entry["network_mode"] == "vpn":
+        service["network_mode"] = f"service:{VPN_GATEWAY}"
+    else:
+        service["hostname"] = name
+        service["networks"] = {
+            f"{NETWORK_PREFIX}{segment}": {"ipv4_address": address}
+            for segment, address in sorted(placed["addresses"].items())
+        }
+    local = [dependency for dependency in entry["depends_on"] if dependency in project]
+    if local:
+        service["depends_on"] = {
+            dependency: {"condition": "service_healthy" if catalog[dependency]["healthcheck"] else "service_started"}
+            for dependency in sorted(local)
+        }
+    return service
+
+
+# -- Traefik ------------------------------------------------------------------------------
+def traefik_static(plan: Mapping, settings: Mapping) -> dict:
+    """Traefik's install configuration: entry points, ACME, providers, logs, metrics."""
+    acme = settings.get("acme") or {}
+    resolver = {
+        "email": acme.get("email", f"admin@{plan['domain']}"),
+        "storage": "/letsencrypt/acme.json",
+        "caServer": acme.get("ca_server", "https://acme-v02.api.letsencrypt.org/directory"),
+    }
+    if acme.get("challenge", "http") == "dns":
+        resolver["dnsChallenge"] = {"provider": acme["dns_provider"]}
+        if acme.get("dns_resolvers"):
+            resolver["dnsChallenge"]["resolvers"] = list(acme["dns_resolvers"])
+    else:
+        resolver["httpChallenge"] = {"entryPoint": "web"}
+    proxy_cidr = plan["segments"].get("proxy", {}).get("cidr")
+    return {
+        "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
+        "log": {"level": "INFO"},
+        "accessLog": {"filePath": "/var/log/traefik/access.log", "format": "json"},
+        "api": {"dashboard": True},
+        "ping": {"entryPoint": "traefik"},
+        "metrics": {"prometheus": {"entryPoint": "traefik"}},
+        "entryPoints": {
+            "web": {
+                "address": ":80",
+                "http": {"redirections": {"entryPoint": {"to": "websecure", "scheme": "https", "permanent": True}}},
+            },
+            "websecure": {
+                "address": ":443",
+                "http": {"tls": {"certResolver": CERT_RESOLVER}},
+                "forwardedHeaders": {"trustedIPs": [proxy_cidr] if proxy_cidr else []},
+            },
+            "traefik": {"address": ":8080"},
+        },
+        "providers": {"file": {"directory": "/etc/traefik/dynamic", "watch": True}},
+        "certificatesResolvers": {CERT_RESOLVER: {"acme": resolver}},
+    }
+
+
+def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
+    """Traefik's dynamic configuration, one document per file: tls, middlewares, routes."""
+    services = plan["services"]
+    middlewares = {
+        "secure-headers": {"headers": SECURE_HEADERS},
+        "portal-ratelimit": {"rateLimit": {"average": 10, "burst": 20}},
+    }
+    if PORTAL in services:
+        address = _reach(plan, ENTRY_PROXY, PORTAL)
+        port = catalog[PORTAL]["port"]
+        middlewares["authelia"] = {
+            "forwardAuth": {
+                "address": f"http://{address}:{port}/api/authz/forward-auth",
+                "trustForwardHeader": True,
+                "authResponseHeaders": AUTH_RESPONSE_HEADERS,
+            }
+        }
+    if BOUNCER in services:
+        address = _reach(plan, ENTRY_PROXY, BOUNCER)
+        port = catalog[BOUNCER]["port"]
+        middlewares["crowdsec"] = {
+            "forwardAuth": {"address": f"http://{address}:{port}/api/v1/forwardAuth", "trustForwardHeader": True}
+        }
+    admin_cidr = plan["segments"].get("admin", {}).get("cidr")
+    if admin_cidr:
+        middlewares["admin-segment"] = {"ipAllowList": {"sourceRange": [admin_cidr]}}
+
+    routers, backends = {}, {}
+    for route in plan["routes"]:
+        name = route["service"]
+        chain = ["crowdsec"] if "crowdsec" in middlewares else []
+        if name == PORTAL:
+            chain.append("portal-ratelimit")
+        elif "authelia" in middlewares:
+            chain.append("authelia")
+        chain.append("secure-headers")
+        router = {
+            "rule": f"Host(`{route['fqdn']}`)",
+            "entryPoints": ["websecure"],
+            "middlewares": chain,
+            "tls": {"certResolver": CERT_RESOLVER},
+        }
+        if name == ENTRY_PROXY:
+            # The dashboard: Traefik's own API service, and only from the admin segment.
+            router["service"] = "api@internal"
+            if "admin-segment" in middlewares:
+                router["middlewares"] = ["admin-segment", *chain]
+        else:
+            backend = _backend(plan, catalog, name)
+            address = _reach(plan, ENTRY_PROXY, backend)
+            router["service"] = name
+            backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{route['port']}"}]}}
+        routers[name] = router
+    tls = {
+        "tls": {
+            "options": {
+                "default": {
+                    "minVersion": "VersionTLS12",
+                    "cipherSuites": INTERMEDIATE_CIPHER_SUITES,
+                    "curvePreferences": ["X25519", "CurveP256", "CurveP384"],
+                    "sniStrict": True,
+                }
+            }
+        }
+    }
+    return {
+        "tls": tls,
+        "middlewares": {"http": {"middlewares": middlewares}},
+        "routes": {"http": {"routers": routers, "services": backends}},
+    }
+
+
+# -- Authelia -----------------------------------------------------------------------------
+def authelia_rules(plan: Mapping) -> list[dict]:
+    """``access_control.rules``: API bypasses first, then one rule per route; default deny."""
+    bypasses, rules = [], []
+    for route in plan["routes"]:
+        if route["policy"] == "bypass":
+            bypasses.append({"domain": [route["fqdn"]], "policy": "bypass"})
+            continue
+        if route["bypass_paths"]:
+            bypasses.append({"domain": [route["fqdn"]], "resources": list(route["bypass_paths"]), "policy": "bypass"})
+        rule = {"domain": [route["fqdn"]], "policy": route["policy"]}
+        if route["groups"]:
+            rule["subject"] = [f"group:{group}" for group in route["groups"]]
+        rules.append(rule)
+    return bypasses + rules
+
+
+def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """Authelia's configuration.yml; secrets come from ``*_FILE`` variables, never from here."""
+    domain = plan["domain"]
+    cookie_domain = settings.get("cookie_domain") or domain
+    portal = next((route for route in plan["routes"] if route["service"] == PORTAL), None)
+    home = next((route for route in plan["routes"] if route["service"] == HOMEPAGE), None)
+    cookie = {"domain": cookie_domain, "authelia_url": f"https://{portal['fqdn'] if portal else 'auth.' + domain}"}
+    if home:
+        cookie["default_redirection_url"] = f"https://{home['fqdn']}"
+    configuration = {
+        "theme": "auto",
+        "server": {"address": f"tcp://:{catalog[PORTAL]['port']}/"},
+        "log": {"level": "info"},
+        "telemetry": {"metrics": {"enabled": True, "address": "tcp://:9959/metrics"}},
+        "authentication_backend": {
+            "file": {
+                "path": "/config/users_database.yml",
+                "watch": False,
+                "password": {
+                    "algorithm": "argon2",
+                    "argon2": {
+                        "variant": "argon2id",
+                        "iterations": 3,
+                        "memory": 65536,
+                        "parallelism": 4,
+                        "key_length": 32,
+                        "salt_length": 16,
+                    },
+                },
+            }
+        },
+        "totp": {"issuer": domain},
+        "webauthn": {"disable": False, "display_name": settings.get("display_name", "mediastack")},
+        "access_control": {"default_policy": "deny", "rules": authelia_rules(plan)},
+        "session": {"cookies": [cookie]},
+        "regulation": {"max_retries": 3, "find_time": "2 minutes", "ban_time": "5 minutes"},
+        "notifier": {"filesystem": {"filename": "/config/notification.txt"}},
+    }
+    if "redis" in plan["services"]:
+        configuration["session"]["redis"] = {"host": _reach(plan, PORTAL, "redis"), "port": catalog["redis"]["port"]}
+    if "postgres" in plan["services"]:
+        address = _reach(plan, PORTAL, "postgres")
+        configuration["storage"] = {
+            "postgres": {
+                "address": f"tcp://{address}:{catalog['postgres']['port']}",
+                "database": "authelia",
+                "username": "authelia",
+            }
+        }
+    return configuration
+
+
+# -- Homepage -----------------------------------------------------------------------------
+def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
+    """Homepage's services.yaml: a tile per routed service, grouped as the catalog says."""
+    groups: dict[str, list] = {}
+    for route in plan["routes"]:
+        name = route["service"]
+        dashboard = catalog[name]["dashboard"]
+        if not dashboard:
+            continue
+        tile = {"href": f"https://{route['fqdn']}", "description": catalog[name]["description"]}
+        if dashboard.get("icon"):
+            tile["icon"] = dashboard["icon"]
+        if dashboard.get("widget"):
+            # Widgets ask the app's API through the proxy, where API paths carry their own key.
+            tile["widget"] = {"type": dashboard["widget"], "url": f"https://{route['fqdn']}"}
+        groups.setdefault(dashboard.get("group", "Services"), []).append({name: tile})
+    return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]
+
+
+# -- everything one host carries ----------------------------------------------------------
+def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+    """Every generated file of one host, as relative path -> document (to be written as YAML).
+
+    ``compose/<layer>/compose.yaml`` for each layer the host carries, and the configuration of
+    the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
+    ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``.
+    """
+    if host not in plan["hosts"]:
+        return {}
+    files: dict[str, object] = {}
+    for layer in plan["hosts"][host]["layers"]:
+        files[f"compose/{layer}/compose.yaml"] = compose_project(plan, catalog, settings, host, layer)
+    placed = {name for name, service in plan["services"].items() if service["host"] == host}
+    if ENTRY_PROXY in placed:
+        files["config/traefik/traefik.yaml"] = traefik_static(plan, settings)
+        for name, document in traefik_dynamic(plan, catalog).items():
+            files[f"config/traefik/dynamic/{name}.yaml"] = document
+    if PORTAL in placed:
+        files["config/authelia/configuration.yml"] = authelia_configuration(plan, catalog, settings)
+    if HOMEPAGE in placed:
+        files["config/homepage/services.yaml"] = homepage_services(plan, catalog)
+    return dict(sorted(files.items()))

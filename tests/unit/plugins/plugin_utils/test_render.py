@@ -1,0 +1,201 @@
+"""Renderings of a plan: compose projects, and Traefik, Authelia and Homepage files checked against
+the upstream schemas in ../shared/specs (skipped, with that reason, where the folder is absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+    authelia_configuration,
+    authelia_rules,
+    compose_project,
+    homepage_services,
+    host_files,
+    image_reference,
+    traefik_dynamic,
+    traefik_static,
+)
+
+from .test_plan import CATALOG, inventory
+
+SPECS = Path(__file__).resolve().parents[4].parent / "shared" / "specs"
+SETTINGS = {"puid": 1001, "pgid": 1002, "timezone": "Europe/Berlin", "data_root": "/data", "config_root": "/srv/ms"}
+needs_specs = pytest.mark.skipif(not SPECS.is_dir(), reason=f"upstream specs folder {SPECS} is absent")
+
+
+def schema(name: str) -> dict:
+    return json.loads((SPECS / name).read_text(encoding="utf-8"))
+
+
+def validate(document: object, schema_name: str) -> None:
+    spec = schema(schema_name)
+    validator_class = jsonschema.validators.validator_for(spec)
+    errors = sorted(validator_class(spec).iter_errors(document), key=lambda error: list(error.path))
+    assert not errors, "\n".join(f"{list(error.path)}: {error.message}" for error in errors[:10])
+
+
+def walk_items(document: object):
+    """Every (key, value) pair of a nested document."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield key, value
+            yield from walk_items(value)
+    elif isinstance(document, list):
+        for item in document:
+            yield from walk_items(item)
+
+
+@needs_specs
+@pytest.mark.parametrize(
+    ("document", "schema_name"),
+    [
+        ({"entryPoints": {"web": {"address": 80}}}, "traefik-v3-static.schema.json"),
+        ({"http": {"routers": {"r": {"rule": 5}}}}, "traefik-v3-dynamic.schema.json"),
+        ({"access_control": {"default_policy": "allow"}}, "authelia-configuration.schema.json"),
+        ([{"Group": "not a list"}], "homepage-services.schema.json"),
+    ],
+    ids=["traefik-static", "traefik-dynamic", "authelia", "homepage"],
+)
+def test_the_schema_check_rejects_a_wrong_document(document, schema_name):
+    with pytest.raises(AssertionError):
+        validate(document, schema_name)
+
+
+@pytest.fixture(name="plan")
+def fixture_plan():
+    return build_plan(CATALOG, inventory())
+
+
+@pytest.mark.parametrize(
+    ("image", "registry", "expected"),
+    [
+        ("lscr.io/linuxserver/sonarr", "", "lscr.io/linuxserver/sonarr:4"),
+        ("lscr.io/linuxserver/sonarr", "mirror.lan:5000", "mirror.lan:5000/linuxserver/sonarr:4"),
+        ("docker.io/library/postgres", "127.0.0.1:5000/", "127.0.0.1:5000/library/postgres:4"),
+        ("authelia/authelia", "mirror.lan", "mirror.lan/authelia/authelia:4"),
+    ],
+    ids=["no-override", "lscr", "docker-hub-trailing-slash", "no-registry-host"],
+)
+def test_image_reference_applies_the_registry_override(image, registry, expected):
+    assert image_reference(image, "4", registry) == expected
+
+
+def test_compose_project_hardens_every_service(plan):
+    project = compose_project(plan, CATALOG, SETTINGS, "one", "content")
+    assert project["name"] == "mediastack-content"
+    sonarr = project["services"]["sonarr"]
+    assert sonarr["image"] == "lscr.io/linuxserver/sonarr:4.0.19.2979-ls316"
+    assert sonarr["cap_drop"] == ["ALL"]
+    assert sonarr["security_opt"] == ["no-new-privileges:true"]
+    assert sonarr["environment"] == {"PGID": "1002", "PUID": "1001", "TZ": "Europe/Berlin"}
+    assert sonarr["networks"] == {"mediastack_media": {"ipv4_address": "10.10.1.63"}}
+    assert sonarr["volumes"] == ["/srv/ms/sonarr:/config"]
+    assert sonarr["healthcheck"]["test"] == ["CMD", "true"]
+    assert (sonarr["mem_limit"], sonarr["pids_limit"]) == ("512M", 256)
+    assert project["networks"] == {"mediastack_media": {"external": True, "name": "mediastack_media"}}
+
+
+def test_dependencies_in_the_same_project_wait_for_health(plan):
+    hosts = {"one": ["mediastack", "mediastack_edge", "mediastack_media", "mediastack_content"]}
+    services = {"postgres": {"host": "one"}}
+    plan = build_plan(CATALOG, inventory(hosts=hosts, services=services))
+    # postgres is pinned to the host but keeps its own layer, so it is in another project.
+    edge = compose_project(plan, CATALOG, SETTINGS, "one", "edge")
+    assert "depends_on" not in edge["services"]["authelia"]
+
+
+@needs_specs
+def test_traefik_static_is_valid_and_secure(plan):
+    static = traefik_static(plan, {"acme": {"ca_server": "https://pebble:14000/dir", "email": "ops@example.com"}})
+    validate(static, "traefik-v3-static.schema.json")
+    web = static["entryPoints"]["web"]["http"]["redirections"]["entryPoint"]
+    assert (web["to"], web["scheme"]) == ("websecure", "https")
+    resolver = static["certificatesResolvers"]["acme"]["acme"]
+    assert resolver["caServer"] == "https://pebble:14000/dir"
+    assert resolver["httpChallenge"] == {"entryPoint": "web"}
+
+
+@needs_specs
+def test_traefik_static_with_dns_challenge_is_valid(plan):
+    static = traefik_static(plan, {"acme": {"challenge": "dns", "dns_provider": "cloudflare"}})
+    validate(static, "traefik-v3-static.schema.json")
+    assert static["certificatesResolvers"]["acme"]["acme"]["dnsChallenge"] == {"provider": "cloudflare"}
+
+
+@needs_specs
+def test_traefik_dynamic_is_valid_and_routes_through_authelia(plan):
+    dynamic = traefik_dynamic(plan, CATALOG)
+    for document in dynamic.values():
+        validate(document, "traefik-v3-dynamic.schema.json")
+    routers = dynamic["routes"]["http"]["routers"]
+    assert routers["sonarr"]["middlewares"] == ["authelia", "secure-headers"]
+    assert routers["authelia"]["middlewares"] == ["portal-ratelimit", "secure-headers"]
+    assert routers["traefik"]["service"] == "api@internal"
+    assert routers["traefik"]["middlewares"][0] == "admin-segment"
+    servers = dynamic["routes"]["http"]["services"]["sonarr"]["loadBalancer"]["servers"]
+    assert servers == [{"url": "http://10.10.1.63:8989"}]
+    forward = dynamic["middlewares"]["http"]["middlewares"]["authelia"]["forwardAuth"]
+    assert forward["address"] == "http://10.10.0.21:9091/api/authz/forward-auth"
+    tls = dynamic["tls"]["tls"]["options"]["default"]
+    assert tls["minVersion"] == "VersionTLS12"
+    headers = dynamic["middlewares"]["http"]["middlewares"]["secure-headers"]["headers"]
+    assert headers["stsSeconds"] >= 31536000
+
+
+def test_authelia_rules_bypass_only_api_paths_and_default_deny(plan):
+    rules = authelia_rules(plan)
+    assert rules[0] == {"domain": ["auth.example.com"], "policy": "bypass"}
+    assert {"domain": ["sonarr.example.com"], "resources": ["^/api([/?].*)?$"], "policy": "bypass"} in rules
+    assert {"domain": ["sonarr.example.com"], "policy": "two_factor", "subject": ["group:admins"]} in rules
+    # A bypass never precedes... nothing: bypass rules are first, then each route's own rule.
+    policies = [rule["policy"] for rule in rules]
+    assert policies.index("two_factor") > max(i for i, policy in enumerate(policies) if policy == "bypass")
+    configuration = authelia_configuration(plan, CATALOG, {})
+    assert configuration["access_control"]["default_policy"] == "deny"
+
+
+@needs_specs
+def test_authelia_configuration_is_valid(plan):
+    configuration = authelia_configuration(plan, CATALOG, {})
+    validate(configuration, "authelia-configuration.schema.json")
+    assert configuration["storage"]["postgres"]["address"] == "tcp://10.10.3.30:5432"
+    assert configuration["session"]["cookies"][0]["domain"] == "example.com"
+    argon2 = configuration["authentication_backend"]["file"]["password"]["argon2"]
+    assert argon2["variant"] == "argon2id"
+    # Secrets come from *_FILE variables only: no key of the file holds one.
+    secret_like = ("secret", "key", "password", "token")
+    assert not [key for key, value in walk_items(configuration) if key.endswith(secret_like) and isinstance(value, str)]
+
+
+@needs_specs
+def test_homepage_services_are_valid(plan):
+    services = homepage_services(plan, CATALOG)
+    validate(services, "homepage-services.schema.json")
+
+
+def test_host_files_lists_what_the_host_carries(plan):
+    files = host_files(plan, CATALOG, SETTINGS, "one")
+    assert sorted(files) == [
+        "compose/content/compose.yaml",
+        "compose/data/compose.yaml",
+        "compose/edge/compose.yaml",
+        "compose/media/compose.yaml",
+        "config/authelia/configuration.yml",
+        "config/traefik/dynamic/middlewares.yaml",
+        "config/traefik/dynamic/routes.yaml",
+        "config/traefik/dynamic/tls.yaml",
+        "config/traefik/traefik.yaml",
+    ]
+    assert host_files(plan, CATALOG, SETTINGS, "elsewhere") == {}
+
+
+def test_rendering_is_byte_identical(plan):
+    first = yaml.safe_dump(host_files(plan, CATALOG, SETTINGS, "one"), sort_keys=False)
+    again = yaml.safe_dump(host_files(build_plan(CATALOG, inventory()), CATALOG, SETTINGS, "one"), sort_keys=False)
+    assert first == again

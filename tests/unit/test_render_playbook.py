@@ -1,0 +1,172 @@
+"""`playbooks/render.yml` on the shipped inventories and catalog: every file the deploy would
+write, per host, without touching any host; bad inventories stop before anything is written.
+
+The generated Traefik, Authelia and Homepage files are checked against the upstream schemas in
+../shared/specs, and the compose projects with Compose's own `config` check when the lab has
+fetched the Compose plugin (.lab/cache/docker-compose)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .plugins.plugin_utils.test_render import SPECS, needs_specs, validate
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+COMPOSE = ROOT / ".lab/cache/docker-compose"
+
+
+def render(inventory: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    return subprocess.run(
+        [
+            str(BIN / "ansible-playbook"),
+            "-i",
+            inventory,
+            "playbooks/render.yml",
+            "-e",
+            f"mediastack_render_dir={out}",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module", name="single")
+def fixture_single(tmp_path_factory):
+    out = tmp_path_factory.mktemp("single")
+    result = render("inventories/single-host", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module", name="multi")
+def fixture_multi(tmp_path_factory):
+    out = tmp_path_factory.mktemp("multi")
+    result = render("inventories/multi-host", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_single_host_carries_every_layer(single):
+    host = single / "media1"
+    layers = sorted(path.name for path in (host / "compose").iterdir())
+    assert layers == ["content", "data", "edge", "media", "observability"]
+    for name in ("traefik/traefik.yaml", "authelia/configuration.yml", "homepage/services.yaml"):
+        assert (host / "config" / name).is_file(), name
+
+
+def test_multi_host_splits_the_layers(multi):
+    carried = {host.name: sorted(p.name for p in (host / "compose").iterdir()) for host in multi.iterdir()}
+    assert carried == {
+        "edge1": ["edge"],
+        "media1": ["content", "media"],
+        "monitor1": ["observability"],
+        "storage1": ["data"],
+    }
+    assert (multi / "edge1/config/traefik/traefik.yaml").is_file()
+    assert not (multi / "media1/config/traefik").exists()
+
+
+def test_rendering_twice_is_byte_identical(single, tmp_path):
+    result = render("inventories/single-host", tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert files_under(tmp_path) == files_under(single)
+
+
+def test_no_secret_value_is_written(single):
+    for path in single.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "PASSWORD=" not in text and "APIKEY:" not in text, path
+
+
+@needs_specs
+@pytest.mark.parametrize("inventory", ["single", "multi"])
+def test_generated_files_match_the_upstream_schemas(inventory, request):
+    out = request.getfixturevalue(inventory)
+    checked = 0
+    for path in out.rglob("*.y*ml"):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        relative = path.relative_to(out).as_posix()
+        if "/config/traefik/dynamic/" in relative:
+            validate(document, "traefik-v3-dynamic.schema.json")
+        elif relative.endswith("config/traefik/traefik.yaml"):
+            validate(document, "traefik-v3-static.schema.json")
+        elif relative.endswith("config/authelia/configuration.yml"):
+            validate(document, "authelia-configuration.schema.json")
+        elif relative.endswith("config/homepage/services.yaml"):
+            validate(document, "homepage-services.schema.json")
+        else:
+            continue
+        checked += 1
+    assert checked == 6  # traefik static, three dynamic files, authelia, homepage
+    assert SPECS.is_dir()
+
+
+@pytest.mark.skipif(not COMPOSE.is_file(), reason="Compose plugin not fetched yet (tests/lab/lab.py artifacts)")
+def test_compose_projects_pass_composes_own_check(single, tmp_path):
+    for path in sorted((single / "media1/compose").glob("*/compose.yaml")):
+        project = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # env files hold secrets on a real host; empty ones stand in for the check.
+        for service in project["services"].values():
+            for env_file in service.get("env_file", []):
+                stand_in = tmp_path / Path(env_file).name
+                stand_in.touch()
+                service["env_file"] = [str(stand_in)]
+        checked = tmp_path / f"{path.parent.name}.yaml"
+        checked.write_text(yaml.safe_dump(project), encoding="utf-8")
+        result = subprocess.run(
+            [str(COMPOSE), "-f", str(checked), "config", "--quiet"], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"{path}: {result.stderr}"
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "message"),
+    [
+        ({"mediastack_services": {"sonar": {"enabled": True}}}, "mediastack_services.sonar: no such service"),
+        (
+            {"mediastack_services": {"jellyfin": {"subdomain": "sonarr"}}},
+            "sonarr.media.example.com is already the route of jellyfin",
+        ),
+        ({"mediastack_services": {"jellyfin": {"groups": ["family"]}}}, "group family is not defined"),
+        ({"mediastack_auth_cookie_domain": "example.org"}, "Cannot plan mediastack_auth_cookie_domain"),
+        ({"mediastack_segments": {"data": "10.10.0.0/16"}}, "overlaps"),
+    ],
+    ids=["unknown-service", "subdomain-twice", "undefined-group", "cookie-domain", "segments-overlap"],
+)
+def test_bad_input_stops_before_anything_is_written(extra_vars, message, tmp_path):
+    out = tmp_path / "out"
+    result = render("inventories/single-host", out, "-e", json.dumps(extra_vars))
+    assert result.returncode != 0
+    assert message in result.stdout
+    assert not out.exists()
+
+
+def test_a_layer_without_host_stops_the_render(tmp_path):
+    inventory = tmp_path / "hosts.yml"
+    shutil.copytree(ROOT / "inventories/single-host/group_vars", tmp_path / "group_vars")
+    data = yaml.safe_load((ROOT / "inventories/single-host/hosts.yml").read_text(encoding="utf-8"))
+    del data["mediastack"]["children"]["mediastack_observability"]
+    inventory.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = render(str(inventory), tmp_path / "out")
+    assert result.returncode != 0
+    assert "no host carries the observability layer" in result.stdout

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-LAYERS = ("edge", "data", "media", "content", "observability")
+#: Layers in the order they start: stores first, then the edge that uses them, then the apps.
+LAYERS = ("data", "edge", "media", "content", "observability")
 SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
 RUNS_AS = ("puid", "user", "image")
 POLICIES = ("bypass", "one_factor", "two_factor")

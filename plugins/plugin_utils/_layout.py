@@ -1,0 +1,104 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Everything one host's deployment writes: folders and files, with owners and modes.
+
+``host_layout`` turns the rendered documents (``_render.host_files``) and the secrets store into
+a flat list of folders and files under the configuration root, so the deploy role is a plain
+loop and the render playbook writes exactly what the deploy would (with secrets masked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import service_environment
+
+MASK = "********"
+
+
+def to_yaml(document: object) -> str:
+    """The one YAML form every generated file is written in (stable, block style)."""
+    return yaml.safe_dump(document, sort_keys=False, default_flow_style=False, width=1000, allow_unicode=True)
+
+
+def _owner(catalog: Mapping, settings: Mapping, service: str) -> tuple[str, str]:
+    image_user = str(catalog[service].get("image_user") or "")
+    if image_user:
+        user, _colon, group = image_user.partition(":")
+        return user, group or user
+    return str(settings.get("puid", 1000)), str(settings.get("pgid", 1000))
+
+
+def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, store: Mapping | None) -> dict:
+    """Folders and files of one host; ``store`` None masks every secret value."""
+    root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    documents = host_files(plan, catalog, settings, host)
+    if not documents:
+        return {"directories": [], "files": []}
+    layers = list(plan["hosts"][host]["layers"])
+    services = sorted(name for layer in layers for name in plan["hosts"][host]["layers"][layer])
+    store = store if store is not None else _masked(catalog, plan)
+    directories = {root: ("0", "0", "0755"), f"{root}/env": ("0", "0", "0700")}
+    files = []
+    for layer in layers:
+        directories[f"{root}/compose/{layer}"] = ("0", "0", "0755")
+    for service in services:
+        user, group = _owner(catalog, settings, service)
+        directories[f"{root}/{service}"] = (user, group, "0750")
+        for source in catalog[service]["volumes"]:
+            if not source.startswith("/"):
+                directories[f"{root}/{service}-{source}"] = (user, group, "0750")
+        if not catalog[service]["secrets"]:
+            continue
+        values = service_environment(
+            service, catalog, store or _masked(catalog, plan), catalog[service]["config"] or "/"
+        )
+        lines = "".join(f"{name}={value}\n" for name, value in values["env"].items())
+        files.append(_file(f"{root}/env/{service}.env", lines, ("0", "0", "0600"), service, secret=True))
+        if values["files"]:
+            directories[f"{root}/{service}/secrets"] = (user, group, "0700")
+        for name, value in values["files"].items():
+            files.append(_file(f"{root}/{service}/secrets/{name}", value, (user, group, "0400"), service, secret=True))
+    for relative, document in documents.items():
+        if relative.startswith("compose/"):
+            files.append(_file(f"{root}/{relative}", to_yaml(document), ("0", "0", "0644"), "", secret=False))
+            continue
+        service, _slash, rest = relative.removeprefix("config/").partition("/")
+        user, group = _owner(catalog, settings, service)
+        path = f"{root}/{service}/{rest}"
+        folder = path.rsplit("/", 1)[0]
+        directories.setdefault(folder, (user, group, "0750"))
+        files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
+    return {
+        "directories": [
+            {"path": path, "owner": owner, "group": group, "mode": mode}
+            for path, (owner, group, mode) in sorted(directories.items())
+        ],
+        "files": sorted(files, key=lambda item: item["path"]),
+    }
+
+
+def _file(path: str, content: str, ownership: tuple[str, str, str], service: str, secret: bool) -> dict:
+    owner, group, mode = ownership
+    return {
+        "path": path,
+        "content": content,
+        "owner": owner,
+        "group": group,
+        "mode": mode,
+        "service": service,
+        "secret": secret,
+    }
+
+
+def _masked(catalog: Mapping, plan: Mapping) -> dict:
+    """A store where every secret reads as the mask, for renderings meant to be read."""
+    masked = {}
+    for service in plan["services"]:
+        for secret in catalog[service]["secrets"]:
+            owner, _dot, own = secret["name"].rpartition(".")
+            masked[f"{owner or service}.{own}"] = MASK
+    return masked

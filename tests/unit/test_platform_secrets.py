@@ -1,0 +1,168 @@
+"""Secrets: which ones the plan needs, generated once, kept vaulted, never printed; and the host
+layout that carries them to services (env files and *_FILE secret files, owner-only)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
+    complete,
+    required_secrets,
+    service_environment,
+)
+
+from .plugins.plugin_utils.test_plan import CATALOG, inventory
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SECRETS = {
+    "traefik": [{"name": "bouncer_key", "env": "KEY"}],
+    "authelia": [{"name": "jwt", "env": "AUTHELIA_JWT_FILE"}, {"name": "postgres.password", "env": "PG"}],
+    "postgres": [{"name": "password", "env": "POSTGRES_PASSWORD"}],
+    "sonarr": [{"name": "api_key", "env": "SONARR__AUTH__APIKEY"}],
+}
+SECRET_CATALOG = {name: dict(entry, secrets=SECRETS.get(name, [])) for name, entry in CATALOG.items()}
+
+
+def test_required_secrets_resolve_references_to_other_services():
+    plan = build_plan(SECRET_CATALOG, inventory())
+    assert required_secrets(plan, SECRET_CATALOG) == [
+        "authelia.jwt",
+        "postgres.password",
+        "sonarr.api_key",
+        "traefik.bouncer_key",
+    ]
+
+
+def test_complete_keeps_existing_values_and_adds_only_missing_ones():
+    store, added = complete({"a.x": "kept"}, ["a.x", "b.y"], length=20)
+    assert store["a.x"] == "kept"
+    assert added == ["b.y"]
+    assert len(store["b.y"]) == 20
+    assert store["b.y"].isalnum()
+    again, added_again = complete(store, ["a.x", "b.y"])
+    assert (again, added_again) == (store, [])
+
+
+def test_file_variables_get_a_path_and_the_value_goes_into_the_file():
+    store = {"authelia.jwt": "j" * 10, "postgres.password": "p" * 10}
+    values = service_environment("authelia", SECRET_CATALOG, store, "/config")
+    assert values == {
+        "env": {"AUTHELIA_JWT_FILE": "/config/secrets/jwt", "PG": "p" * 10},
+        "files": {"jwt": "j" * 10},
+    }
+
+
+def test_host_layout_owner_only_secret_files_and_masked_rendering():
+    plan = build_plan(SECRET_CATALOG, inventory())
+    settings = {"config_root": "/srv/ms", "puid": 1500, "pgid": 1501}
+    store = {"authelia.jwt": "J", "postgres.password": "P", "sonarr.api_key": "K", "traefik.bouncer_key": "B"}
+    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    files = {item["path"]: item for item in layout["files"]}
+    env = files["/srv/ms/env/sonarr.env"]
+    assert (env["content"], env["mode"], env["owner"], env["secret"]) == ("SONARR__AUTH__APIKEY=K\n", "0600", "0", True)
+    jwt = files["/srv/ms/authelia/secrets/jwt"]
+    assert (jwt["content"], jwt["mode"], jwt["owner"], jwt["group"]) == ("J", "0400", "1500", "1501")
+    assert files["/srv/ms/compose/content/compose.yaml"]["secret"] is False
+    assert "K" not in files["/srv/ms/compose/content/compose.yaml"]["content"].split()
+    directories = {item["path"]: item["mode"] for item in layout["directories"]}
+    assert directories["/srv/ms/env"] == "0700"
+    assert directories["/srv/ms/authelia/secrets"] == "0700"
+    masked = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    masked_env = {item["path"]: item["content"] for item in masked["files"]}["/srv/ms/env/sonarr.env"]
+    assert masked_env == f"SONARR__AUTH__APIKEY={MASK}\n"
+
+
+def run_secrets(tmp_path: Path, store: Path, *extra: str) -> subprocess.CompletedProcess:
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "name": "Generate secrets",
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "tasks": [
+                        {
+                            "name": "Generate the secrets",
+                            "newmedia.mediastack.platform_secrets": {"path": str(store), "names": ["a.x", "b.y"]},
+                            "register": "result",
+                            "no_log": True,
+                        },
+                        {
+                            "name": "Show what was added and whether it is vaulted, never values",
+                            "ansible.builtin.debug": {
+                                "msg": "added={{ result.added }} encrypted={{ result.encrypted }}"
+                            },
+                        },
+                    ],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"))
+    return subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(name="vault_password")
+def fixture_vault_password(tmp_path):
+    path = tmp_path / "vault-pass"
+    path.write_text("correct horse battery staple\n", encoding="utf-8")
+    return path
+
+
+def test_secrets_are_generated_once_vaulted_and_never_printed(tmp_path, vault_password):
+    store = tmp_path / "secrets.vault.yml"
+    first = run_secrets(tmp_path, store, "--vault-password-file", str(vault_password))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "added=['a.x', 'b.y'] encrypted=True" in first.stdout
+    assert "changed=1" in first.stdout
+    text = store.read_text(encoding="utf-8")
+    assert text.startswith("$ANSIBLE_VAULT;1.1;AES256")
+    assert oct(store.stat().st_mode & 0o777) == "0o600"
+    view = subprocess.run(
+        [str(BIN / "ansible-vault"), "view", "--vault-password-file", str(vault_password), str(store)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    values = yaml.safe_load(view.stdout)
+    assert sorted(values) == ["a.x", "b.y"]
+    for value in values.values():
+        assert value not in first.stdout + first.stderr
+    second = run_secrets(tmp_path, store, "--vault-password-file", str(vault_password))
+    assert "added=[] encrypted=True" in second.stdout
+    assert "changed=0" in second.stdout
+    assert store.read_text(encoding="utf-8") == text
+
+
+def test_check_mode_writes_nothing(tmp_path):
+    store = tmp_path / "secrets.yml"
+    result = run_secrets(tmp_path, store, "--check")
+    assert result.returncode == 0, result.stdout
+    assert "changed=1" in result.stdout
+    assert not store.exists()
+
+
+def test_a_vaulted_store_without_a_password_fails_clearly(tmp_path, vault_password):
+    store = tmp_path / "secrets.vault.yml"
+    assert run_secrets(tmp_path, store, "--vault-password-file", str(vault_password)).returncode == 0
+    result = run_secrets(tmp_path, store)
+    assert result.returncode != 0
+    assert "it is vault-encrypted and no vault password is loaded" in result.stdout

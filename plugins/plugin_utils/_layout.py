@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 import yaml
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import ACME_CA_BUNDLE, host_files
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import service_environment
 
 MASK = "********"
@@ -72,6 +73,10 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         folder = path.rsplit("/", 1)[0]
         directories.setdefault(folder, (user, group, "0750"))
         files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
+    if ENTRY_PROXY in services and settings.get("acme_ca_bundle"):
+        user, group = _owner(catalog, settings, ENTRY_PROXY)
+        bundle = str(settings["acme_ca_bundle"]).rstrip("\n") + "\n"
+        files.append(_file(f"{root}/{ENTRY_PROXY}/{ACME_CA_BUNDLE}", bundle, (user, group, "0644"), ENTRY_PROXY, False))
     return {
         "directories": [
             {"path": path, "owner": owner, "group": group, "mode": mode}

@@ -19,6 +19,7 @@ BOUNCER = "crowdsec-bouncer"
 VPN_GATEWAY = "gluetun"
 HOMEPAGE = "homepage"
 CERT_RESOLVER = "acme"
+ACME_CA_BUNDLE = "acme-ca.pem"
 NETWORK_PREFIX = "mediastack_"
 
 #: Mozilla's "intermediate" TLS settings as Traefik names them (TLS 1.3 suites are fixed by Go).
@@ -106,6 +107,9 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
     if entry["runs_as"] == "puid":
         environment.update(PUID=str(puid), PGID=str(pgid))
     environment.update({key: str(value) for key, value in entry["environment"].items()})
+    if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
+        # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
+        environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
     service = {
         "image": image_reference(entry["image"], placed["version"], settings.get("registry", "")),
         "container_name": f"mediastack-{name}",

@@ -1,0 +1,163 @@
+"""A private ACME CA for the lab: pebble (Let's Encrypt's test CA) and its DNS test server.
+
+pebble listens on the dmz segment's gateway (this machine, 10.10.4.1), resolves every name
+through pebble-challtestsrv to the entry proxy's dmz address, and validates HTTP-01 challenges
+on port 80 there. Its own API certificate comes from a throwaway CA made here, which Traefik
+trusts through the CA bundle the inventory hands it (mediastack_acme.ca_bundle).
+
+Usage: python3 tests/lab/acme.py start|stop|status [--proxy ADDRESS]
+Standard library only; traffic stays on the lab's own networks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE = ROOT / ".lab" / "acme"
+GATEWAY = "10.10.4.1"  # the dmz segment's gateway: this machine
+DEFAULT_PROXY = "10.10.4.20"  # traefik's slot on the dmz segment
+API_PORT = 14000
+MANAGEMENT_PORT = 15000
+DNS_PORT = 8053
+WAIT_S = 30
+
+
+class AcmeError(Exception):
+    """An expected failure: one line, exit status 1."""
+
+
+def run(*args: str) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise AcmeError(f"{' '.join(args[:2])} failed: {result.stderr.strip()[:300]}")
+
+
+def ensure_packages() -> None:
+    if shutil.which("pebble") and shutil.which("pebble-challtestsrv") and shutil.which("openssl"):
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for args in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "pebble", "openssl"]):
+        if subprocess.run(args, env=env, capture_output=True, check=False).returncode != 0:
+            raise AcmeError("installing pebble failed. Run `apt-get install pebble openssl` as root.")
+
+
+def ensure_certificates() -> None:
+    """A throwaway CA and a certificate for pebble's own API on the gateway address."""
+    if (STATE / "ca.pem").is_file() and (STATE / "api-cert.pem").is_file():
+        return
+    STATE.mkdir(parents=True, exist_ok=True)
+    ca_key, ca, key, csr, cert = (
+        STATE / name for name in ("ca-key.pem", "ca.pem", "api-key.pem", "api.csr", "api-cert.pem")
+    )
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+        "-subj", "/CN=mediastack lab ACME API CA", "-keyout", str(ca_key), "-out", str(ca))  # fmt: skip
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=pebble", "-keyout", str(key), "-out", str(csr))
+    extensions = STATE / "api.ext"
+    extensions.write_text(f"subjectAltName=IP:{GATEWAY},IP:127.0.0.1,DNS:localhost\n", encoding="utf-8")
+    run("openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
+        "-days", "3650", "-extfile", str(extensions), "-out", str(cert))  # fmt: skip
+
+
+def answering(port: int) -> bool:
+    try:
+        with socket.create_connection((GATEWAY, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_gateway() -> None:
+    addresses = subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True, check=False).stdout
+    if f" {GATEWAY}/" not in addresses:
+        raise AcmeError(f"{GATEWAY} is not on this machine: start the lab first (`tests/lab/lab.py up`).")
+
+
+def start(proxy: str) -> None:
+    require_gateway()
+    ensure_packages()
+    ensure_certificates()
+    config = {
+        "pebble": {
+            "listenAddress": f"{GATEWAY}:{API_PORT}",
+            "managementListenAddress": f"{GATEWAY}:{MANAGEMENT_PORT}",
+            "certificate": str(STATE / "api-cert.pem"),
+            "privateKey": str(STATE / "api-key.pem"),
+            "httpPort": 80,
+            "tlsPort": 443,
+            "ocspResponderURL": "",
+            "externalAccountBindingRequired": False,
+        }
+    }
+    (STATE / "pebble.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    if not answering(DNS_PORT + 2):
+        spawn(
+            "challtestsrv",
+            ["pebble-challtestsrv", "-defaultIPv4", proxy, "-defaultIPv6", "", "-dns01", f"{GATEWAY}:{DNS_PORT}",
+             "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", f"{GATEWAY}:{DNS_PORT + 2}"],
+            {},
+        )  # fmt: skip
+    if not answering(API_PORT):
+        spawn(
+            "pebble",
+            ["pebble", "-config", str(STATE / "pebble.json"), "-dnsserver", f"{GATEWAY}:{DNS_PORT}"],
+            {"PEBBLE_VA_NOSLEEP": "1"},
+        )
+    deadline = time.monotonic() + WAIT_S
+    while not (answering(API_PORT) and answering(DNS_PORT + 2)):
+        if time.monotonic() > deadline:
+            raise AcmeError(f"pebble did not answer on {GATEWAY}:{API_PORT} in {WAIT_S} s. See {STATE}/*.log.")
+        time.sleep(0.5)
+    print(f"acme: pebble at https://{GATEWAY}:{API_PORT}/dir, names resolve to {proxy}, CA bundle {STATE / 'ca.pem'}")
+
+
+def spawn(name: str, args: list[str], env: dict[str, str]) -> None:
+    log = (STATE / f"{name}.log").open("ab")
+    process = subprocess.Popen(
+        args, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, **env), start_new_session=True
+    )
+    (STATE / f"{name}.pid").write_text(str(process.pid), encoding="utf-8")
+
+
+def stop() -> None:
+    for name in ("pebble", "challtestsrv"):
+        pid_file = STATE / f"{name}.pid"
+        if not pid_file.is_file():
+            continue
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGTERM)
+        pid_file.unlink()
+    print("acme: stopped")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("--proxy", default=DEFAULT_PROXY, help="the address every name resolves to")
+    args = parser.parse_args()
+    try:
+        if args.command == "start":
+            start(args.proxy)
+        elif args.command == "stop":
+            stop()
+        else:
+            api, dns = answering(API_PORT), answering(DNS_PORT + 2)
+            print(f"acme: api {'up' if api else 'down'}, dns {'up' if dns else 'down'}")
+    except AcmeError as error:
+        print(f"acme.py {args.command}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,6 +16,7 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import ACME_CA_BUNDLE, host_files
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import service_environment
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME, users_database
 
 MASK = "********"
 
@@ -41,6 +42,7 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         return {"directories": [], "files": []}
     layers = list(plan["hosts"][host]["layers"])
     services = sorted(name for layer in layers for name in plan["hosts"][host]["layers"][layer])
+    masked = store is None
     store = store if store is not None else _masked(catalog, plan)
     directories = {root: ("0", "0", "0755"), f"{root}/env": ("0", "0", "0700")}
     files = []
@@ -73,6 +75,8 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         folder = path.rsplit("/", 1)[0]
         directories.setdefault(folder, (user, group, "0750"))
         files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
+    if "authelia" in services:
+        files.append(_users_file(root, catalog, settings, store, masked))
     if ENTRY_PROXY in services and settings.get("acme_ca_bundle"):
         user, group = _owner(catalog, settings, ENTRY_PROXY)
         bundle = str(settings["acme_ca_bundle"]).rstrip("\n") + "\n"
@@ -84,6 +88,20 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         ],
         "files": sorted(files, key=lambda item: item["path"]),
     }
+
+
+def _users_file(root: str, catalog: Mapping, settings: Mapping, store: Mapping, masked: bool) -> dict:
+    """Authelia's users_database.yml: argon2id hashes, or the mask in a rendering meant to be read."""
+    users = settings.get("users") or {}
+    groups = list(settings.get("auth_groups") or [])
+    if masked:
+        database = users_database({name: dict(user, password=MASK) for name, user in users.items()}, groups, MASK)
+        for user in database["users"].values():
+            user["password"] = MASK
+    else:
+        database = users_database(users, groups, store[SALT_STORE_NAME])
+    user, group = _owner(catalog, settings, "authelia")
+    return _file(f"{root}/authelia/users_database.yml", to_yaml(database), (user, group, "0600"), "authelia", True)
 
 
 def _file(path: str, content: str, ownership: tuple[str, str, str], service: str, secret: bool) -> dict:

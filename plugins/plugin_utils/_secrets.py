@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME
+
 #: Characters of generated values: letters and digits only, safe in every config format.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 DEFAULT_LENGTH = 48
@@ -22,6 +24,8 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
         for secret in catalog[service]["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")
             names.add(f"{owner or service}.{own}")
+    if "authelia" in plan["services"]:
+        names.add(SALT_STORE_NAME)
     return sorted(names)
 
 

@@ -4,12 +4,14 @@ layout that carries them to services (env files and *_FILE secret files, owner-o
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from argon2 import PasswordHasher
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
@@ -18,6 +20,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
     required_secrets,
     service_environment,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import UsersError, users_database
 
 from .plugins.plugin_utils.test_plan import CATALOG, inventory
 
@@ -36,6 +39,7 @@ def test_required_secrets_resolve_references_to_other_services():
     plan = build_plan(SECRET_CATALOG, inventory())
     assert required_secrets(plan, SECRET_CATALOG) == [
         "authelia.jwt",
+        "authelia.password_salt",
         "postgres.password",
         "sonarr.api_key",
         "traefik.bouncer_key",
@@ -64,7 +68,13 @@ def test_file_variables_get_a_path_and_the_value_goes_into_the_file():
 def test_host_layout_owner_only_secret_files_and_masked_rendering():
     plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "puid": 1500, "pgid": 1501}
-    store = {"authelia.jwt": "J", "postgres.password": "P", "sonarr.api_key": "K", "traefik.bouncer_key": "B"}
+    store = {
+        "authelia.jwt": "J",
+        "authelia.password_salt": "S",
+        "postgres.password": "P",
+        "sonarr.api_key": "K",
+        "traefik.bouncer_key": "B",
+    }
     layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
     files = {item["path"]: item for item in layout["files"]}
     env = files["/srv/ms/env/sonarr.env"]
@@ -79,6 +89,44 @@ def test_host_layout_owner_only_secret_files_and_masked_rendering():
     masked = host_layout(plan, SECRET_CATALOG, settings, "one", None)
     masked_env = {item["path"]: item["content"] for item in masked["files"]}["/srv/ms/env/sonarr.env"]
     assert masked_env == f"SONARR__AUTH__APIKEY={MASK}\n"
+
+
+USERS = {"alice": {"password": "correct horse", "groups": ["admins"], "email": "alice@example.com"}}
+
+
+def test_users_get_stable_argon2id_hashes_that_verify():
+    first = users_database(USERS, ["admins", "users"], "salt-secret")["users"]["alice"]
+    again = users_database(USERS, ["admins", "users"], "salt-secret")["users"]["alice"]
+    other = users_database(USERS, ["admins", "users"], "another-installation")["users"]["alice"]
+    assert first == again
+    assert first["password"].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert other["password"] != first["password"]
+    assert PasswordHasher().verify(first["password"], "correct horse")
+    assert first["groups"] == ["admins"]
+
+
+@pytest.mark.parametrize(
+    ("users", "message"),
+    [
+        ({"bob": {"groups": ["admins"]}}, "Invalid mediastack_users.bob: it needs a password"),
+        ({"bob": {"password": "x", "groups": ["family"]}}, "Invalid mediastack_users.bob.groups: family not defined"),
+        (["bob"], "Invalid mediastack_users: it is not a mapping"),
+    ],
+    ids=["no-password", "unknown-group", "not-a-mapping"],
+)
+def test_bad_users_name_the_variable(users, message):
+    with pytest.raises(UsersError, match=re.escape(message)):
+        users_database(users, ["admins", "users"], "salt")
+
+
+def test_a_rendering_meant_to_be_read_masks_the_hashes():
+    plan = build_plan(SECRET_CATALOG, inventory())
+    settings = {"config_root": "/srv/ms", "users": USERS, "auth_groups": ["admins"]}
+    layout = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    users_file = {item["path"]: item for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
+    assert users_file["secret"] is True
+    assert users_file["mode"] == "0600"
+    assert yaml.safe_load(users_file["content"])["users"]["alice"]["password"] == MASK
 
 
 def run_secrets(tmp_path: Path, store: Path, *extra: str) -> subprocess.CompletedProcess:

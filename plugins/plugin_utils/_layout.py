@@ -21,9 +21,25 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import 
 MASK = "********"
 
 
+def plain(value: object) -> object:
+    """The same data as built-in types only (inventory values arrive as subclasses of them)."""
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
 def to_yaml(document: object) -> str:
-    """The one YAML form every generated file is written in (stable, block style)."""
-    return yaml.safe_dump(document, sort_keys=False, default_flow_style=False, width=1000, allow_unicode=True)
+    """The one YAML form every generated file is written in (stable, block style); text stays text."""
+    if isinstance(document, str):
+        return document
+    return yaml.safe_dump(plain(document), sort_keys=False, default_flow_style=False, width=1000, allow_unicode=True)
 
 
 def _owner(catalog: Mapping, settings: Mapping, service: str) -> tuple[str, str]:

@@ -98,6 +98,12 @@ def _volumes(entry: Mapping, settings: Mapping, name: str) -> list[str]:
     return volumes
 
 
+def _cpus(entry: Mapping, settings: Mapping) -> float:
+    """The catalog's CPU limit, never more than the host has (``max_cpus``, from its facts)."""
+    cpus = float(entry["resources"].get("cpus", 1.0))
+    return min(cpus, float(settings["max_cpus"])) if settings.get("max_cpus") else cpus
+
+
 def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
     entry = catalog[name]
     placed = plan["services"][name]
@@ -118,7 +124,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         "security_opt": ["no-new-privileges:true"],
         "cap_drop": ["ALL"],
         "mem_limit": entry["resources"]["memory"],
-        "cpus": float(entry["resources"].get("cpus", 1.0)),
+        "cpus": _cpus(entry, settings),
         "pids_limit": entry["resources"]["pids"],
         "labels": {"org.newmedia.mediastack.service": name, "org.newmedia.mediastack.layer": entry["layer"]},
     }
@@ -353,9 +359,38 @@ def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
     return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]
 
 
+# -- HAProxy ------------------------------------------------------------------------------
+def haproxy_config(catalog: Mapping) -> str:
+    """HAProxy's configuration: a health and metrics front end on its catalog port.
+
+    Replicated services get their back ends here (health checks every 10 s, sticky sessions)
+    once the plan places replicas; until then HAProxy answers its health and metrics only.
+    """
+    port = catalog["haproxy"]["port"]
+    return "\n".join(
+        [
+            "global",
+            "  log stdout format raw local0",
+            "",
+            "defaults",
+            "  mode http",
+            "  log global",
+            "  timeout connect 5s",
+            "  timeout client 30s",
+            "  timeout server 30s",
+            "",
+            "frontend health",
+            f"  bind :::{port} v4v6",
+            "  http-request return status 200 content-type text/plain string ok if { path /healthz }",
+            "  http-request use-service prometheus-exporter if { path /metrics }",
+            "",
+        ]
+    )
+
+
 # -- everything one host carries ----------------------------------------------------------
 def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    """Every generated file of one host, as relative path -> document (to be written as YAML).
+    """Every generated file of one host, as relative path -> document (YAML; a string is written as is).
 
     ``compose/<layer>/compose.yaml`` for each layer the host carries, and the configuration of
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
@@ -375,4 +410,6 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files["config/authelia/configuration.yml"] = authelia_configuration(plan, catalog, settings)
     if HOMEPAGE in placed:
         files["config/homepage/services.yaml"] = homepage_services(plan, catalog)
+    if "haproxy" in placed:
+        files["config/haproxy/haproxy.cfg"] = haproxy_config(catalog)
     return dict(sorted(files.items()))

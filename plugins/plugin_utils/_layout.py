@@ -66,10 +66,12 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         directories[f"{root}/compose/{layer}"] = ("0", "0", "0755")
     for service in services:
         user, group = _owner(catalog, settings, service)
-        directories[f"{root}/{service}"] = (user, group, "0750")
+        # A service's own folders: the image may tighten their mode (PostgreSQL wants 0700), so
+        # the mode is set only when they are created ("" here), the owner always.
+        directories[f"{root}/{service}"] = (user, group, "")
         for source in catalog[service]["volumes"]:
             if not source.startswith("/"):
-                directories[f"{root}/{service}-{source}"] = (user, group, "0750")
+                directories[f"{root}/{service}-{source}"] = (user, group, "")
         if not catalog[service]["secrets"]:
             continue
         values = service_environment(

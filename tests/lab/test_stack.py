@@ -25,19 +25,27 @@ def deploy(*extra: str):
     return run_playbook("-i", str(LAB_INVENTORY), "--limit", HOST, "playbooks/deploy.yml", *extra)
 
 
+def acme(command: str) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tests/lab/acme.py"), command], check=False, timeout=120)
+    assert result.returncode == 0, f"acme.py {command} failed"
+
+
 @pytest.fixture(scope="module", name="stack")
 def fixture_stack():
     lab("registry")
     lab("stack-images", timeout=3600)
-    acme = subprocess.run([sys.executable, str(ROOT / "tests/lab/acme.py"), "start"], check=False, timeout=120)
-    assert acme.returncode == 0
     with fresh_lab_host(HOST):
-        provision = run_playbook("-i", str(LAB_INVENTORY), "--limit", HOST, "site.yml")
-        assert provision.returncode == 0, "provisioning the lab host failed"
-        first = deploy()
-        assert first.returncode == 0, "deploying the stack failed"
-        yield first
-    subprocess.run([sys.executable, str(ROOT / "tests/lab/acme.py"), "stop"], check=False, timeout=60)
+        # pebble listens on the dmz gateway, which exists while a lab host is up.
+        acme("stop")
+        acme("start")
+        try:
+            provision = run_playbook("-i", str(LAB_INVENTORY), "--limit", HOST, "site.yml")
+            assert provision.returncode == 0, "provisioning the lab host failed"
+            first = deploy()
+            assert first.returncode == 0, "deploying the stack failed"
+            yield first
+        finally:
+            acme("stop")
 
 
 def routes() -> list[dict]:
@@ -50,7 +58,7 @@ def routes() -> list[dict]:
     return [{"name": name, "host": router["rule"].split("`")[1]} for name, router in dynamic["http"]["routers"].items()]
 
 
-def https_get(host: str, path: str = "/") -> tuple[int, dict, dict]:
+def https_get(host: str, path: str = "/", accept: str = "text/html") -> tuple[int, dict, dict]:
     """GET https://host/path from Traefik's dmz address: status, headers, and the peer certificate."""
     context = ssl.create_default_context()
     context.check_hostname = False
@@ -60,7 +68,8 @@ def https_get(host: str, path: str = "/") -> tuple[int, dict, dict]:
         context.wrap_socket(raw, server_hostname=host) as tls,
     ):
         der = tls.getpeercert(binary_form=True)
-        tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+        tls.sendall(request.encode())
         response = b""
         while chunk := tls.recv(65536):
             response += chunk
@@ -82,7 +91,11 @@ def test_every_route_answers_over_https_with_a_certificate_from_the_acme_ca(stac
     for route in routes():
         status, _headers, certificate = https_get(route["host"])
         assert "Pebble Intermediate CA" in certificate["issuer"], route
-        assert status in (200, 302, 401), (route, status)
+        if route["name"] == "traefik":
+            # The dashboard answers only the admin segment; this request comes from the dmz.
+            assert status == 403, (route, status)
+        else:
+            assert status in (200, 302), (route, status)
         checked.append(route["name"])
     assert "sonarr" in checked
     assert "authelia" in checked

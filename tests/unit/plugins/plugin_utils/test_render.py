@@ -101,6 +101,13 @@ def test_compose_project_hardens_every_service(plan):
     assert project["networks"] == {"mediastack_media": {"external": True, "name": "mediastack_media"}}
 
 
+def test_cpu_limits_never_exceed_the_host(plan):
+    big = dict(CATALOG, sonarr=dict(CATALOG["sonarr"], resources={"memory": "1G", "cpus": 4.0, "pids": 64}))
+    project = compose_project(plan, big, dict(SETTINGS, max_cpus=2), "one", "content")
+    assert project["services"]["sonarr"]["cpus"] == 2.0
+    assert compose_project(plan, big, SETTINGS, "one", "content")["services"]["sonarr"]["cpus"] == 4.0
+
+
 def test_dependencies_in_the_same_project_wait_for_health(plan):
     hosts = {"one": ["mediastack", "mediastack_edge", "mediastack_media", "mediastack_content"]}
     services = {"postgres": {"host": "one"}}

@@ -16,25 +16,10 @@ description:
     C(config/authelia/configuration.yml) (default deny, API bypasses, groups as roles) and
     C(config/homepage/services.yaml).
   - No secret enters these documents; services read theirs from per-service environment files.
-options:
-  _input:
-    description: The plan, from the C(newmedia.mediastack.plan) filter.
-    type: dict
-    required: true
-  catalog:
-    description: The catalog, from C(lookup('newmedia.mediastack.catalog')).
-    type: dict
-    required: true
-  settings:
-    description:
-      - Rendering settings, with keys C(puid), C(pgid), C(timezone), C(data_root), C(config_root),
-        C(registry) (an image-registry override), C(acme) and C(cookie_domain).
-    type: dict
-    required: true
-  host:
-    description: The inventory name of the host.
-    type: str
-    required: true
+extends_documentation_fragment:
+  - newmedia.mediastack.plan
+  - newmedia.mediastack.plan.catalog
+  - newmedia.mediastack.plan.host
 """
 
 EXAMPLES = r"""

@@ -13,23 +13,11 @@ description:
     environment file and secret files, into folders and files under the configuration root.
   - Folders and files of a service belong to the user it runs as; environment and secret files
     are readable by their owner only and are marked C(secret).
+extends_documentation_fragment:
+  - newmedia.mediastack.plan
+  - newmedia.mediastack.plan.catalog
+  - newmedia.mediastack.plan.host
 options:
-  _input:
-    description: The plan, from the C(newmedia.mediastack.plan) filter.
-    type: dict
-    required: true
-  catalog:
-    description: The catalog, from C(lookup('newmedia.mediastack.catalog')).
-    type: dict
-    required: true
-  settings:
-    description: Rendering settings, as for C(newmedia.mediastack.host_files).
-    type: dict
-    required: true
-  host:
-    description: The inventory name of the host.
-    type: str
-    required: true
   secrets:
     description: The secrets store; V(null) writes C(********) in place of every value.
     type: dict

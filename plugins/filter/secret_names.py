@@ -11,15 +11,9 @@ author: newmedia.mediastack maintainers (@newmedia)
 description:
   - Returns C(service.name) for every secret that the services of the plan declare in the
     catalog, sorted; feed it to M(newmedia.mediastack.platform_secrets).
-options:
-  _input:
-    description: The plan, from the C(newmedia.mediastack.plan) filter.
-    type: dict
-    required: true
-  catalog:
-    description: The catalog, from C(lookup('newmedia.mediastack.catalog')).
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - newmedia.mediastack.plan
+  - newmedia.mediastack.plan.catalog
 """
 
 EXAMPLES = r"""

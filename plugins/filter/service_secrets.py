@@ -12,13 +12,11 @@ description:
   - Maps the secrets a service declares in the catalog to their values in the store.
   - A variable whose name ends in C(_FILE) gets the path of a file in the service's configuration
     folder (C(<config>/secrets/<name>)), and the value goes into that file.
+extends_documentation_fragment:
+  - newmedia.mediastack.plan.catalog
 options:
   _input:
     description: The secrets store, as returned by M(newmedia.mediastack.platform_secrets).
-    type: dict
-    required: true
-  catalog:
-    description: The catalog, from C(lookup('newmedia.mediastack.catalog')).
     type: dict
     required: true
   service:

@@ -1,0 +1,29 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Credentials written into applications' own config files before their first start.
+
+Pure functions. Salts are derived from the password and a per-platform key with HMAC, so the same
+inputs give the same file on every run (no change reported) while two platforms never share a
+hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+#: qBittorrent's WebUI password hashing: PBKDF2-HMAC-SHA512, 100000 rounds, 16-byte salt, 64-byte key.
+QBITTORRENT_ROUNDS = 100_000
+
+
+def derived_salt(password: str, key: str, purpose: str, size: int = 16) -> bytes:
+    """A stable salt for ``password``: HMAC-SHA256 over purpose and password, keyed per platform."""
+    digest = hmac.new(key.encode(), f"{purpose}\0{password}".encode(), hashlib.sha256).digest()
+    return digest[:size]
+
+
+def qbittorrent_password(password: str, salt: bytes) -> str:
+    """The ``WebUI\\Password_PBKDF2`` value of qBittorrent.conf: ``@ByteArray(<salt>:<key>)``, base64."""
+    key = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, QBITTORRENT_ROUNDS, dklen=64)
+    return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(key).decode()})"

@@ -1,0 +1,241 @@
+"""Contract stand-ins: HTTP servers that answer like an application and reject anything its
+upstream OpenAPI document does not allow.
+
+``Spec`` finds the operation for a request and validates the request (query parameters, JSON body)
+and the answer (status documented, JSON body) against the schemas in ../shared/specs/. ``StandIn``
+serves an application's behaviour (a subclass's ``handle``) on loopback and records every
+violation; a test fails when ``violations`` is not empty, so a module that sends a request the real
+application would not accept cannot pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+SPEC_URI = "urn:mediastack:spec"
+
+
+def spec_path(name: str) -> Path:
+    """The vendored spec, or a skip saying why the contract test cannot run."""
+    path = SPECS / name
+    if not path.is_file():
+        pytest.skip(f"contract test: the upstream spec {name} is not in {SPECS}")
+    return path
+
+
+def _nullable(node):
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema: null joins the allowed types."""
+    if isinstance(node, dict):
+        node = {key: _nullable(value) for key, value in node.items()}
+        if node.pop("nullable", False):
+            if "type" in node:
+                types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+                node["type"] = [*types, "null"]
+            if "enum" in node:
+                node["enum"] = [*node["enum"], None]
+            if "$ref" in node or "allOf" in node or "oneOf" in node or "anyOf" in node:
+                node = {"anyOf": [{"type": "null"}, node]}
+        return node
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    return node
+
+
+class Spec:
+    """One OpenAPI 3.0 document, its operations matched by method and concrete path."""
+
+    def __init__(self, path: Path, server_prefix: str = ""):
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        self.document = _nullable(document)
+        self.prefix = server_prefix.rstrip("/")
+        self.registry = Registry().with_resource(SPEC_URI, Resource(contents=self.document, specification=DRAFT4))
+        self.operations = []
+        for template, item in self.document["paths"].items():
+            pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(self.prefix + template)) + "$"
+            for method, operation in item.items():
+                if method in ("get", "put", "post", "delete", "patch"):
+                    shared = item.get("parameters", [])
+                    self.operations.append((re.compile(pattern), method.upper(), template, operation, shared))
+        # Literal paths win over templated ones (/rootfolder/schema before /rootfolder/{id}).
+        self.operations.sort(key=lambda entry: entry[2].count("{"))
+
+    def operation(self, method: str, path: str):
+        for pattern, verb, template, operation, shared in self.operations:
+            if verb == method and pattern.match(path):
+                return template, operation, shared
+        return None
+
+    def _resolve(self, node):
+        while isinstance(node, dict) and "$ref" in node:
+            pointer = node["$ref"].lstrip("#/").split("/")
+            node = self.document
+            for part in pointer:
+                node = node[part]
+        return node
+
+    def errors(self, instance, schema) -> list[str]:
+        wrapped = {"$ref": SPEC_URI + "#"} if schema is None else self._anchor(schema)
+        validator = jsonschema.Draft4Validator(wrapped, registry=self.registry)
+        return [
+            f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message}"
+            for error in validator.iter_errors(instance)
+        ]
+
+    def _anchor(self, schema):
+        """Local ``#/components/...`` references made absolute, so they resolve in the registry."""
+        if isinstance(schema, dict):
+            return {
+                key: (SPEC_URI + value if key == "$ref" and value.startswith("#") else self._anchor(value))
+                for key, value in schema.items()
+            }
+        if isinstance(schema, list):
+            return [self._anchor(item) for item in schema]
+        return schema
+
+    def check_request(self, method: str, path: str, query: dict, body) -> list[str]:
+        found = self.operation(method, path)
+        if found is None:
+            return [f"{method} {path}: no such operation in the spec"]
+        template, operation, shared = found
+        problems = []
+        for declared in [*shared, *operation.get("parameters", [])]:
+            parameter = self._resolve(declared)
+            if parameter.get("in") != "query":
+                continue
+            name = parameter["name"]
+            if name not in query:
+                if parameter.get("required"):
+                    problems.append(f"{method} {template}: query parameter {name} is required")
+                continue
+            schema = parameter.get("schema", {})
+            for value in query[name]:
+                errors = self.errors(coerce(value, schema), schema)
+                problems += [f"{method} {template} ?{name}: {error}" for error in errors]
+        request_body = self._resolve(operation.get("requestBody") or {})
+        content = request_body.get("content") or {}
+        if body is not None and content:
+            schema = (content.get("application/json") or next(iter(content.values()))).get("schema")
+            if schema is not None:
+                problems += [f"{method} {template} body {error}" for error in self.errors(body, schema)]
+        elif body is None and request_body.get("required"):
+            problems.append(f"{method} {template}: a body is required")
+        return problems
+
+    def check_response(self, method: str, path: str, status: int, body) -> list[str]:
+        found = self.operation(method, path)
+        if found is None:
+            return []
+        template, operation, _shared = found
+        responses = operation.get("responses") or {}
+        answer = responses.get(str(status)) or responses.get("default")
+        if answer is None:
+            return [f"{method} {template}: status {status} is not documented"]
+        answer = self._resolve(answer)
+        content = answer.get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        if schema is None or body is None:
+            return []
+        return [f"{method} {template} answer {error}" for error in self.errors(body, schema)]
+
+
+def coerce(value: str, schema: dict):
+    """A query string value as the type its schema names."""
+    kind = schema.get("type")
+    kind = kind[0] if isinstance(kind, list) else kind
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "boolean":
+            return {"true": True, "false": False}.get(value.lower(), value)
+    except ValueError:
+        return value
+    return value
+
+
+class StandIn:
+    """Serve ``handle(method, path, query, body, headers) -> (status, body)`` on loopback.
+
+    Every request is first checked against the spec: an invalid one is answered 400 and
+    recorded in ``violations``; every answer is checked too. Use as a context manager.
+    """
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.violations: list[str] = []
+        self.requests: list[tuple[str, str]] = []
+        self.server = None
+        self.thread = None
+
+    def handle(self, method: str, path: str, query: dict, body, headers) -> tuple[int, object]:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self):
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args):
+                return
+
+            def _serve(self):
+                parts = urllib.parse.urlsplit(self.path)
+                query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = None
+                if raw:
+                    kind = self.headers.get("Content-Type", "")
+                    if "json" in kind:
+                        try:
+                            body = json.loads(raw)
+                        except ValueError:
+                            stand_in.violations.append(f"{self.command} {parts.path}: body is not JSON")
+                    else:
+                        body = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
+                stand_in.requests.append((self.command, parts.path))
+                problems = stand_in.spec.check_request(self.command, parts.path, query, body)
+                if problems:
+                    stand_in.violations += problems
+                    status, answer = 400, {"message": "; ".join(problems)}
+                else:
+                    status, answer = stand_in.handle(self.command, parts.path, query, body, self.headers)
+                    if status < 400 or status == 404:
+                        stand_in.violations += stand_in.spec.check_response(self.command, parts.path, status, answer)
+                payload = b"" if answer is None else json.dumps(answer).encode()
+                self.send_response(status)
+                if payload:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

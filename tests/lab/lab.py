@@ -75,6 +75,10 @@ SEGMENTS = {
     "dmz": "10.10.4.0/24",
 }
 SSH_SEGMENT = "admin"
+# This machine is the lab's router (every segment's gateway). As a site's router would, it lets
+# nothing out of the data segment: no forwarding to another network, no connection to itself.
+ISOLATED_SEGMENTS = ("data",)
+ROUTER_TABLE = "mediastack_lab_router"
 HOST_NAME = re.compile(r"^lab[1-9]$")
 
 # The image registry: Debian's docker-registry, open (no auth), on every address of this machine.
@@ -634,6 +638,34 @@ def ensure_networks() -> None:
             create_network(segment)
 
 
+def router_rules() -> str:
+    """The nftables ruleset of the lab's router: the isolated segments reach only themselves."""
+    lines = [f"table inet {ROUTER_TABLE} {{"]
+    for hook in ("input", "forward"):
+        lines.append(f"  chain {hook} {{")
+        lines.append(f"    type filter hook {hook} priority filter - 10; policy accept;")
+        for segment in ISOLATED_SEGMENTS:
+            subnet = SEGMENTS[segment]
+            where = "" if hook == "input" else f" ip daddr != {subnet}"
+            lines.append(f'    ip saddr {subnet}{where} counter drop comment "{segment} segment: no way out"')
+        lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def apply_router_rules() -> None:
+    """Replace the router's table with the current ruleset (idempotent)."""
+    ensure_packages("nft", "nftables")
+    remove_router_rules()
+    run(["nft", "-f", "-"], what="loading the lab router's nftables rules", input=router_rules())
+    say(f"up: router drops traffic out of {', '.join(ISOLATED_SEGMENTS)}")
+
+
+def remove_router_rules() -> None:
+    if subprocess.run(["nft", "list", "table", "inet", ROUTER_TABLE], capture_output=True, check=False).returncode == 0:
+        run(["nft", "delete", "table", "inet", ROUTER_TABLE], what="removing the lab router's nftables rules")
+
+
 def remove_networks() -> None:
     """Remove the lab's segment networks; a same-named network the lab did not create stays."""
     for segment in SEGMENTS:
@@ -850,19 +882,24 @@ def ssh_banner(address: str, timeout: float = 3) -> str:
         return ""
 
 
-def ssh_login(address: str) -> bool:
-    """True when root logs in with the lab key."""
-    if not shutil.which("ssh"):
-        return True
-    cmd = [
+def ssh_command(address: str, command: str) -> list[str]:
+    """The argv that runs a command on a lab host as root with the lab key, as Ansible reaches it."""
+    return [
         "ssh", "-i", str(SSH_KEY),
         "-o", "BatchMode=yes",
         "-o", "StrictHostKeyChecking=no",
         "-o", "UserKnownHostsFile=/dev/null",
         "-o", "LogLevel=ERROR",
         "-o", "ConnectTimeout=5",
-        f"root@{address}", "true",
+        f"root@{address}", command,
     ]  # fmt: skip
+
+
+def ssh_login(address: str) -> bool:
+    """True when root logs in with the lab key."""
+    if not shutil.which("ssh"):
+        return True
+    cmd = ssh_command(address, "true")
     try:
         return subprocess.run(cmd, capture_output=True, timeout=20, check=False).returncode == 0
     except subprocess.TimeoutExpired:
@@ -891,6 +928,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     if not host_image:
         raise LabError(f"image {HOST_IMAGE} is missing. Run `python3 tests/lab/lab.py images`.")
     ensure_networks()
+    apply_router_rules()
     public_key = ensure_ssh_key()
     started = time.monotonic()
     for host in hosts:
@@ -926,6 +964,7 @@ def cmd_down(args: argparse.Namespace) -> None:
         remove_host(host)
     if not lab_hosts():
         remove_networks()
+        remove_router_rules()
     say("down: done")
 
 

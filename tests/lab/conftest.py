@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from .lab import ssh_command
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LAB = [sys.executable, str(ROOT / "tests/lab/lab.py")]
@@ -46,14 +48,14 @@ def lab(*args: str, timeout: float = 900) -> str:
 
 
 @contextmanager
-def fresh_lab_host(name: str) -> Iterator[str]:
-    """A lab host that starts clean and is removed afterwards."""
-    lab("down", name)
-    lab("up", name)
+def fresh_lab_host(*names: str) -> Iterator[str]:
+    """Lab hosts that start clean and are removed afterwards; yields the first name."""
+    lab("down", *names)
+    lab("up", *names)
     try:
-        yield name
+        yield names[0]
     finally:
-        lab("down", name)
+        lab("down", *names)
 
 
 def ansible_env(**extra: str) -> dict[str, str]:
@@ -95,24 +97,4 @@ def recap(output: str) -> dict[str, dict[str, int]]:
 
 def ssh(host_address: str, command: str) -> subprocess.CompletedProcess:
     """Run a read-only command on a lab host over SSH, as Ansible reaches it."""
-    return subprocess.run(
-        [
-            "ssh",
-            "-i",
-            str(ROOT / ".lab/ssh/id_ed25519"),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-            f"root@{host_address}",
-            command,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return subprocess.run(ssh_command(host_address, command), capture_output=True, text=True, check=False, timeout=60)

@@ -9,6 +9,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_FORCE_COLOR ?= false
 export PY_COLORS ?= 0
 LAB := $(BIN)/python tests/lab/lab.py
+DEMO_INVENTORY ?= inventories/lab
 DEMO_HOSTS ?= lab1
 
 # The stages of `make test`, in order.
@@ -63,9 +64,15 @@ lab-down: venv ## Remove every lab host and the segment networks
 lab-status: venv ## Show the lab hosts and their addresses
 	$(LAB) status
 
-demo: lab-up ## Build the lab, run site.yml against it, print what runs where
-	ansible-playbook -i inventories/lab --limit "$(subst $() ,:,$(DEMO_HOSTS))" site.yml
-	$(BIN)/python tools/lab_report.py --inventory inventories/lab --limit "$(subst $() ,:,$(DEMO_HOSTS))"
+demo: lab-up ## Build the lab, deploy the whole platform into it, print each route, its host and health
+	$(LAB) registry
+	$(LAB) stack-images
+	$(BIN)/python tests/lab/acme.py start
+	ansible-playbook -i $(DEMO_INVENTORY) --limit "$(subst $() ,:,$(DEMO_HOSTS))" site.yml
+	ansible-playbook -i $(DEMO_INVENTORY) --limit "$(subst $() ,:,$(DEMO_HOSTS))" playbooks/render.yml \
+	  -e mediastack_render_dir=$(CURDIR)/.lab/demo
+	$(BIN)/python tools/lab_report.py --inventory $(DEMO_INVENTORY) --limit "$(subst $() ,:,$(DEMO_HOSTS))" \
+	  --plan .lab/demo/plan.yaml
 
 galaxy-build: venv ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path .build

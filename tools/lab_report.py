@@ -1,12 +1,17 @@
-"""Print what runs where in the lab: each host's segment addresses and what the roles applied.
+"""Print what runs where in the lab: each host's segment addresses, what the roles applied, and
+every route of the platform with the host that serves it and its health.
 
-Read-only: it inspects the host containers and asks each host over SSH, as Ansible reaches it.
+Read-only: it inspects the host containers, asks each host over SSH as Ansible reaches it, and
+sends one HTTPS request per route to the lab's Traefik. The plan comes from the render playbook's
+output (`plan.yaml`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import socket
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +19,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "lab"))
+from lab import ssh_command  # noqa: E402
+
 SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
+PROXY = "10.10.4.20"  # the lab's Traefik, on the dmz segment (slot 20)
 PROBE = r"""
 set -u
 user=$(getent passwd media | cut -d: -f3,4 || true)
@@ -26,6 +35,7 @@ pools=$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}
 printf '{"user":"%s","kinds":"%s","engine":"%s","compose":"%s","live":"%s","pools":"%s"}\n' \
   "$user" "$kinds" "$engine" "$compose" "$live" "$pools"
 """
+CONTAINERS = "docker ps --all --filter label=com.docker.compose.project --format '{{.Names}}\t{{.Status}}'"
 
 
 def inventory_hosts(inventory: Path) -> dict[str, str]:
@@ -47,19 +57,14 @@ def segment_addresses(host: str) -> dict[str, str]:
     return {name.removeprefix("mediastack-lab-"): net["IPAddress"] for name, net in networks.items()}
 
 
+def remote(address: str, command: str) -> str | None:
+    result = subprocess.run(ssh_command(address, command), capture_output=True, text=True, check=False, timeout=60)
+    return result.stdout if result.returncode == 0 else None
+
+
 def applied(address: str) -> dict[str, str]:
-    key = ROOT / ".lab/ssh/id_ed25519"
-    options = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"]
-    result = subprocess.run(
-        ["ssh", "-i", str(key), *options, "-o", "BatchMode=yes", f"root@{address}", PROBE],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    if result.returncode != 0:
-        return {}
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    output = remote(address, PROBE)
+    return json.loads(output.strip().splitlines()[-1]) if output else {}
 
 
 def describe(state: dict[str, str]) -> list[tuple[str, str]]:
@@ -73,10 +78,50 @@ def describe(state: dict[str, str]) -> list[tuple[str, str]]:
     return [("base", base), ("docker", docker)]
 
 
+def container_states(address: str) -> dict[str, str]:
+    output = remote(address, CONTAINERS) or ""
+    rows = (line.split("\t", 1) for line in output.splitlines() if "\t" in line)
+    return {name.removeprefix("mediastack-"): status for name, status in rows}
+
+
+def https_status(fqdn: str) -> str:
+    """The status of GET https://fqdn/ through the lab's Traefik, or why there is none."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((PROXY, 443), timeout=5) as raw,
+            context.wrap_socket(raw, server_hostname=fqdn) as tls,
+        ):
+            tls.sendall(f"GET / HTTP/1.1\r\nHost: {fqdn}\r\nConnection: close\r\n\r\n".encode())
+            head = tls.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+    except OSError as error:
+        return f"no answer ({error.__class__.__name__})"
+    return head.split(" ", 2)[1] if head.startswith("HTTP/") else "no HTTP answer"
+
+
+def print_routes(plan: dict, hosts: dict[str, str]) -> None:
+    states = {host: container_states(address) for host, address in hosts.items() if host in plan["hosts"]}
+    print("\nRoutes (HTTPS through Traefik; 302 = sent to the sign-in portal, 403 = admin segment only)")
+    print(f"{'route':<36} {'service':<16} {'host':<6} {'https':<6} container")
+    for route in plan["routes"]:
+        service = route["service"]
+        host = plan["services"][service]["host"]
+        state = states.get(host, {}).get(service, "not found")
+        print(f"{route['fqdn']:<36} {service:<16} {host:<6} {https_status(route['fqdn']):<6} {state}")
+    unrouted = sorted(name for name in plan["services"] if plan["services"][name]["route"] is None)
+    print("\nServices without a route")
+    for service in unrouted:
+        host = plan["services"][service]["host"]
+        print(f"{service:<24} {host:<6} {states.get(host, {}).get(service, 'not found')}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--inventory", type=Path, default=ROOT / "inventories/lab")
     parser.add_argument("--limit", default="lab1", help="hosts separated by ':' or ','")
+    parser.add_argument("--plan", type=Path, help="plan.yaml from the render playbook; routes are listed when given")
     args = parser.parse_args()
     hosts = inventory_hosts(args.inventory)
     wanted = [name for name in args.limit.replace(",", ":").split(":") if name]
@@ -96,6 +141,10 @@ def main() -> int:
     for host in wanted:
         for role, text in describe(applied(hosts[host])):
             print(f"{host:<8} {role:<8} {text}")
+
+    if args.plan:
+        plan = yaml.safe_load(args.plan.read_text(encoding="utf-8"))
+        print_routes(plan, {host: hosts[host] for host in wanted})
     return 0
 
 

@@ -74,7 +74,8 @@ def test_single_host_carries_every_layer(single):
 
 
 def test_multi_host_splits_the_layers(multi):
-    carried = {host.name: sorted(p.name for p in (host / "compose").iterdir()) for host in multi.iterdir()}
+    hosts = [path for path in multi.iterdir() if path.is_dir()]
+    carried = {host.name: sorted(p.name for p in (host / "compose").iterdir()) for host in hosts}
     assert carried == {
         "edge1": ["edge"],
         "media1": ["content", "media"],
@@ -83,6 +84,13 @@ def test_multi_host_splits_the_layers(multi):
     }
     assert (multi / "edge1/config/traefik/traefik.yaml").is_file()
     assert not (multi / "media1/config/traefik").exists()
+
+
+def test_the_plan_is_written_beside_the_hosts(multi):
+    plan = yaml.safe_load((multi / "plan.yaml").read_text(encoding="utf-8"))
+    assert sorted(plan["hosts"]) == ["edge1", "media1", "monitor1", "storage1"]
+    assert plan["services"]["traefik"]["host"] == "edge1"
+    assert plan["services"]["postgres"]["host"] == "storage1"
 
 
 def test_rendering_twice_is_byte_identical(single, tmp_path):

@@ -9,6 +9,8 @@ command -v make >/dev/null || need+=(make)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v ssh >/dev/null || need+=(openssh-client)
+# A real qBittorrent for the qbittorrent_* module tests (they skip without it).
+command -v qbittorrent-nox >/dev/null || need+=(qbittorrent-nox)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"

@@ -27,3 +27,45 @@ def qbittorrent_password(password: str, salt: bytes) -> str:
     """The ``WebUI\\Password_PBKDF2`` value of qBittorrent.conf: ``@ByteArray(<salt>:<key>)``, base64."""
     key = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, QBITTORRENT_ROUNDS, dklen=64)
     return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(key).decode()})"
+
+
+def servarr_config(api_key: str, port: int, authentication: str = "External") -> str:
+    """A minimal ``config.xml`` of a Servarr app (Readarr): its API key and how users sign in.
+
+    The app fills in every other setting on its first start and keeps the values given here.
+    """
+    values = {
+        "BindAddress": "*",
+        "Port": str(port),
+        "ApiKey": api_key,
+        "AuthenticationMethod": authentication,
+        "AuthenticationRequired": "Enabled",
+    }
+    escaped = {
+        name: value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for name, value in values.items()
+    }
+    lines = [f"  <{name}>{value}</{name}>" for name, value in escaped.items()]
+    return "<Config>\n" + "\n".join(lines) + "\n</Config>\n"
+
+
+def qbittorrent_conf(username: str, password_hash: str) -> str:
+    """``qBittorrent.conf`` with the WebUI user and its PBKDF2 hash (see ``qbittorrent_password``)."""
+    return (
+        "[LegalNotice]\n"
+        "Accepted=true\n"
+        "\n"
+        "[Preferences]\n"
+        f"WebUI\\Username={username}\n"
+        f'WebUI\\Password_PBKDF2="{password_hash}"\n'
+    )
+
+
+def sabnzbd_config(port: int, api_key: str, nzb_key: str, host_whitelist: list[str]) -> str:
+    """``sabnzbd.ini``: the port, the API and NZB keys, and the host names it answers to."""
+    return (
+        "[misc]\n"
+        f"port = {port}\n"
+        f"api_key = {api_key}\n"
+        f"nzb_key = {nzb_key}\n"
+        f"host_whitelist = {', '.join(host_whitelist)},\n"
+    )

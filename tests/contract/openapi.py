@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -31,6 +30,8 @@ def spec_path(name: str) -> Path:
     """The vendored spec, or a skip saying why the contract test cannot run."""
     path = SPECS / name
     if not path.is_file():
+        import pytest  # noqa: PLC0415 - only tests skip; a stand-in served on its own runs without pytest
+
         pytest.skip(f"contract test: the upstream spec {name} is not in {SPECS}")
     return path
 
@@ -121,8 +122,14 @@ class Spec:
                     problems.append(f"{method} {template}: query parameter {name} is required")
                 continue
             schema = parameter.get("schema", {})
-            for value in query[name]:
-                errors = self.errors(coerce(value, schema), schema)
+            if schema.get("type") == "array":
+                # An array parameter comes as the name repeated (form style, exploded).
+                items = self._resolve(schema.get("items") or {})
+                values = [[coerce(value, items) for value in query[name]]]
+            else:
+                values = [coerce(value, schema) for value in query[name]]
+            for value in values:
+                errors = self.errors(value, schema)
                 problems += [f"{method} {template} ?{name}: {error}" for error in errors]
         request_body = self._resolve(operation.get("requestBody") or {})
         content = request_body.get("content") or {}
@@ -172,7 +179,10 @@ class StandIn:
 
     Every request is first checked against the spec: an invalid one is answered 400 and
     recorded in ``violations``; every answer is checked too. Use as a context manager.
+    It listens on ``address`` (loopback, an ephemeral port, unless changed before entering).
     """
+
+    address: tuple[str, int] = ("127.0.0.1", 0)
 
     def __init__(self, spec: Spec):
         self.spec = spec
@@ -230,7 +240,7 @@ class StandIn:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(self.address, Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

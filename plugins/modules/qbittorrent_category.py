@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qbittorrent_category
+short_description: Create, change or remove a qBittorrent category
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Signs in to qBittorrent's WebUI API v2 (waiting a bounded time for it to answer), reads
+    C(GET /api/v2/torrents/categories) and creates (C(createCategory)), changes the save path of
+    (C(editCategory)) or removes (C(removeCategories)) the category O(name).
+  - Sonarr, Radarr and the other download managers file their torrents under a category each; with
+    automatic torrent management the category's save path decides where the files land.
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the category before and after.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing.
+options:
+  url:
+    description: Base URL of qBittorrent's WebUI, for example C(http://gluetun:8080).
+    type: str
+    required: true
+  username:
+    description: WebUI user name.
+    type: str
+    default: admin
+  password:
+    description: WebUI password (the one seeded into C(qBittorrent.conf)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for the WebUI to answer before giving up.
+    type: int
+    default: 120
+  name:
+    description: The category's name, for example C(tv-sonarr).
+    type: str
+    required: true
+  save_path:
+    description:
+      - Where torrents of the category are saved; a relative path is taken below qBittorrent's default save path.
+      - When omitted, a new category gets qBittorrent's default (empty) and an existing one keeps its path.
+    type: str
+  state:
+    description: Whether the category exists.
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+EXAMPLES = r"""
+- name: File Sonarr's torrents under the TV folder
+  newmedia.mediastack.qbittorrent_category:
+    url: http://gluetun:8080
+    password: "{{ mediastack_secrets['qbittorrent.password'] }}"
+    name: tv-sonarr
+    save_path: /data/torrents/tv
+
+- name: Remove a category nobody uses
+  newmedia.mediastack.qbittorrent_category:
+    url: http://gluetun:8080
+    password: "{{ mediastack_secrets['qbittorrent.password'] }}"
+    name: old
+    state: absent
+"""
+
+RETURN = r"""
+action:
+  description: What was (or in check mode would be) done, C(create), C(edit), C(remove), or null.
+  returned: success
+  type: str
+category:
+  description: The category after the run (empty when absent), with C(name) and C(save_path).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent import (
+    QbittorrentError,
+    connect,
+    connection_options,
+    ensure_category,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        name={"type": "str", "required": True},
+        save_path={"type": "str"},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    try:
+        client = connect(params)
+        result = ensure_category(client, params["name"], params["save_path"], params["state"], module.check_mode)
+    except (QbittorrentError, ApiError) as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

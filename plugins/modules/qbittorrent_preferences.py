@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qbittorrent_preferences
+short_description: Set qBittorrent's preferences through its WebUI API
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Signs in to qBittorrent's WebUI API v2 (waiting a bounded time for it to answer), reads
+    C(GET /api/v2/app/preferences), compares only the keys given in O(preferences) and sends the
+    ones that differ with C(POST /api/v2/app/setPreferences).
+  - Any key qBittorrent returns can be set, for example C(save_path), C(temp_path_enabled),
+    C(temp_path), C(auto_tmm_enabled), C(torrent_changed_tmm_enabled),
+    C(save_path_changed_tmm_enabled), C(category_changed_tmm_enabled), C(current_network_interface)
+    and C(current_interface_address) (bind to the VPN interface), C(bypass_auth_subnet_whitelist_enabled)
+    and C(bypass_auth_subnet_whitelist). A key qBittorrent does not know fails the task.
+  - C(web_ui_password) cannot be read back; it is sent only when O(update_secrets) is true (and then
+    reported as changed on every run).
+  - Values are converted to the type qBittorrent returns (C("true") to a boolean, C("6881") to a
+    number); list-valued keys such as C(bypass_auth_subnet_whitelist) also take a list.
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the given keys before and after, passwords as C(********).
+  idempotent:
+    support: full
+    description: A second run with the same preferences changes nothing (unless O(update_secrets) pushes a password).
+options:
+  url:
+    description: Base URL of qBittorrent's WebUI, for example C(http://gluetun:8080).
+    type: str
+    required: true
+  username:
+    description: WebUI user name.
+    type: str
+    default: admin
+  password:
+    description: WebUI password (the one seeded into C(qBittorrent.conf)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for the WebUI to answer before giving up.
+    type: int
+    default: 120
+  preferences:
+    description: The preferences to set, by the key names C(GET /api/v2/app/preferences) returns.
+    type: dict
+    required: true
+  update_secrets:
+    description: Also send C(web_ui_password) from O(preferences), which qBittorrent cannot return for comparison.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Keep downloads on the data tree and bind to the VPN interface
+  newmedia.mediastack.qbittorrent_preferences:
+    url: http://gluetun:8080
+    username: admin
+    password: "{{ mediastack_secrets['qbittorrent.password'] }}"
+    preferences:
+      save_path: /data/torrents
+      temp_path_enabled: false
+      auto_tmm_enabled: true
+      torrent_changed_tmm_enabled: true
+      save_path_changed_tmm_enabled: true
+      category_changed_tmm_enabled: true
+      current_network_interface: tun0
+      bypass_auth_subnet_whitelist_enabled: false
+  no_log: true
+
+- name: Change the WebUI password
+  newmedia.mediastack.qbittorrent_preferences:
+    url: http://gluetun:8080
+    password: "{{ qbittorrent_old_password }}"
+    preferences:
+      web_ui_password: "{{ qbittorrent_new_password }}"
+    update_secrets: true
+  no_log: true
+"""
+
+RETURN = r"""
+changed_keys:
+  description: The preference keys that were (or in check mode would be) sent.
+  returned: success
+  type: list
+  elements: str
+preferences:
+  description: The given keys as qBittorrent holds them after the run, passwords as C(********).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent import (
+    QbittorrentError,
+    connect,
+    connection_options,
+    ensure_preferences,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        preferences={"type": "dict", "required": True},
+        update_secrets={"type": "bool", "default": False},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        client = connect(module.params)
+        result = ensure_preferences(
+            client, module.params["preferences"], module.params["update_secrets"], module.check_mode
+        )
+    except (QbittorrentError, ApiError) as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sabnzbd_category
+short_description: Create, change or remove a SABnzbd category
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Waits a bounded time for SABnzbd to answer, reads C(mode=get_config&section=categories) and
+    creates or changes the category O(name) with C(mode=set_config&section=categories&name=NAME&dir=DIR),
+    or removes it with C(mode=del_config&section=categories&keyword=NAME).
+  - SABnzbd keeps category names in lower case; O(name) is lowered the same way.
+  - Sonarr, Radarr and the other download managers file their jobs under a category each; the
+    category's folder decides where finished jobs land.
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the category before and after.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing.
+options:
+  url:
+    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
+    type: str
+    required: true
+  api_key:
+    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
+    type: int
+    default: 120
+  name:
+    description: The category's name, for example C(tv). C(*) is SABnzbd's default category, which cannot be removed.
+    type: str
+    required: true
+  dir:
+    description:
+      - The category's folder; a relative path lies below the complete folder (C(complete_dir)).
+      - When omitted, a new category has none and an existing one keeps its folder.
+    type: str
+  priority:
+    description:
+      - Default priority of the category's jobs.
+      - C(-100) default, C(-2) paused, C(-1) low, C(0) normal, C(1) high, C(2) force.
+    type: int
+    choices: [-100, -2, -1, 0, 1, 2]
+  state:
+    description: Whether the category exists.
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+EXAMPLES = r"""
+- name: Give Sonarr's jobs their own folder
+  newmedia.mediastack.sabnzbd_category:
+    url: http://gluetun:8085
+    api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
+    name: tv
+    dir: tv
+
+- name: Remove a category nobody uses
+  newmedia.mediastack.sabnzbd_category:
+    url: http://gluetun:8085
+    api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
+    name: software
+    state: absent
+"""
+
+RETURN = r"""
+action:
+  description: What was (or in check mode would be) done, C(create), C(update), C(remove), or null.
+  returned: success
+  type: str
+category:
+  description: The category after the run (empty when absent), with C(name), C(dir) and C(priority).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
+    Sabnzbd,
+    SabnzbdError,
+    connection_options,
+    ensure_category,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        name={"type": "str", "required": True},
+        dir={"type": "str"},
+        priority={"type": "int", "choices": [-100, -2, -1, 0, 1, 2]},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    wanted = {"dir": params["dir"], "priority": params["priority"]}
+    try:
+        api = Sabnzbd(params)
+        result = ensure_category(api, params["name"], wanted, params["state"], module.check_mode)
+    except SabnzbdError as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sabnzbd_config
+short_description: Set SABnzbd's general settings (the [misc] section) through its API
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Waits a bounded time for SABnzbd to answer, reads C(mode=get_config&section=misc), compares only
+    the keys given in O(misc) and sends each one that differs with
+    C(mode=set_config&section=misc&keyword=KEY&value=VALUE), then reads the settings back (SABnzbd
+    keeps its old value when it rejects one, and the task then fails).
+  - Typical keys are the folders C(complete_dir) and C(download_dir) (the download folder must not lie
+    inside the complete folder), C(host_whitelist), C(permissions) and C(cache_limit). Any key SABnzbd
+    returns can be set, except C(api_key), C(nzb_key), C(inet_exposure), C(api_warnings) and
+    C(local_ranges), which belong in C(sabnzbd.ini) before the first start.
+  - Values are converted to the type SABnzbd returns (C(true) to C(1), a list for list settings).
+  - The passwords C(password) and C(email_pwd) are answered as asterisks; they are sent when SABnzbd
+    has none or when O(update_secrets) is true.
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the given keys before and after, passwords and keys as C(********).
+  idempotent:
+    support: full
+    description: A second run with the same settings changes nothing (unless O(update_secrets) pushes a password).
+options:
+  url:
+    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
+    type: str
+    required: true
+  api_key:
+    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
+    type: int
+    default: 120
+  misc:
+    description: The [misc] settings to set, by the key names C(mode=get_config&section=misc) returns.
+    type: dict
+    required: true
+  update_secrets:
+    description: Also send the passwords in O(misc), which SABnzbd cannot return for comparison.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Keep SABnzbd's folders on the data tree
+  newmedia.mediastack.sabnzbd_config:
+    url: http://gluetun:8085
+    api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
+    misc:
+      download_dir: /data/usenet/incomplete
+      complete_dir: /data/usenet/complete
+      host_whitelist: [sabnzbd, sabnzbd.example.org]
+  no_log: true
+"""
+
+RETURN = r"""
+changed_keys:
+  description: The [misc] keys that were (or in check mode would be) sent.
+  returned: success
+  type: list
+  elements: str
+misc:
+  description: The given keys as SABnzbd holds them after the run, passwords and keys as C(********).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
+    Sabnzbd,
+    SabnzbdError,
+    connection_options,
+    ensure_misc,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        misc={"type": "dict", "required": True},
+        update_secrets={"type": "bool", "default": False},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        api = Sabnzbd(module.params)
+        result = ensure_misc(api, module.params["misc"], module.params["update_secrets"], module.check_mode)
+    except SabnzbdError as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sabnzbd_server
+short_description: Add, change or remove a SABnzbd news server
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Waits a bounded time for SABnzbd to answer, reads C(mode=get_config&section=servers) and adds or
+    changes the news server O(name) with C(mode=set_config&section=servers&name=NAME&host=...), sending
+    only the fields that differ, or removes it with C(mode=del_config&section=servers&keyword=NAME).
+  - Only the options given are compared; SABnzbd keeps host names in lower case.
+  - SABnzbd answers the password as asterisks, so O(password) is sent when the server is added, when
+    SABnzbd holds none, or when O(update_secrets) is true. Give the provider's credentials from the
+    vaulted inventory and run the task with C(no_log).
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the server before and after, the password as C(********).
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing (unless O(update_secrets) pushes the password).
+options:
+  url:
+    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
+    type: str
+    required: true
+  api_key:
+    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
+    type: int
+    default: 120
+  name:
+    description: The server's name in SABnzbd (its section in C(sabnzbd.ini)), usually the host name.
+    type: str
+    required: true
+  host:
+    description: The news server's host name; required to add a server.
+    type: str
+  port:
+    description: The news server's port (C(563) for TLS, C(119) without).
+    type: int
+  ssl:
+    description: Connect with TLS.
+    type: bool
+  ssl_verify:
+    description: Certificate checking, C(0) none, C(1) minimal, C(2) medium, C(3) strict.
+    type: int
+    choices: [0, 1, 2, 3]
+  username:
+    description: The account's user name.
+    type: str
+  password:
+    description: The account's password.
+    type: str
+  connections:
+    description: Connections to open (the provider's limit or fewer).
+    type: int
+  priority:
+    description: Server priority, C(0) (highest) to C(99); lower-priority servers fill in missing articles.
+    type: int
+  retention:
+    description: The provider's retention in days (C(0) for unknown).
+    type: int
+  enable:
+    description: Whether SABnzbd uses the server.
+    type: bool
+  optional:
+    description: Whether SABnzbd goes on without the server when it fails.
+    type: bool
+  state:
+    description: Whether the server exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  update_secrets:
+    description: Send O(password) even when SABnzbd already holds one (it cannot be compared).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Add the Usenet provider from the vaulted inventory
+  newmedia.mediastack.sabnzbd_server:
+    url: http://gluetun:8085
+    api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
+    name: news.example.net
+    host: news.example.net
+    port: 563
+    ssl: true
+    username: "{{ vault_usenet_username }}"
+    password: "{{ vault_usenet_password }}"
+    connections: 20
+    enable: true
+  no_log: true
+
+- name: Remove a provider no longer paid for
+  newmedia.mediastack.sabnzbd_server:
+    url: http://gluetun:8085
+    api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
+    name: old.example.net
+    state: absent
+"""
+
+RETURN = r"""
+action:
+  description: What was (or in check mode would be) done, C(create), C(update), C(remove), or null.
+  returned: success
+  type: str
+server:
+  description: The server's given fields after the run (empty when absent), the password as C(********).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
+    Sabnzbd,
+    SabnzbdError,
+    connection_options,
+    ensure_server,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        name={"type": "str", "required": True},
+        host={"type": "str"},
+        port={"type": "int"},
+        ssl={"type": "bool"},
+        ssl_verify={"type": "int", "choices": [0, 1, 2, 3]},
+        username={"type": "str"},
+        password={"type": "str", "no_log": True},
+        connections={"type": "int"},
+        priority={"type": "int"},
+        retention={"type": "int"},
+        enable={"type": "bool"},
+        optional={"type": "bool"},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+        update_secrets={"type": "bool", "default": False},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    try:
+        api = Sabnzbd(params)
+        result = ensure_server(api, params, module.check_mode)
+    except SabnzbdError as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Helpers for the download-client module tests: running a module's ``main()`` in-process and
+running a real qBittorrent (Debian's ``qbittorrent-nox``) on loopback with a pre-seeded config."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
+    derived_salt,
+    qbittorrent_password,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import qbittorrent_conf as seed_qbittorrent_conf
+
+
+class ModuleExit(Exception):
+    """Raised in place of exit_json / fail_json; ``result`` holds what the module returned."""
+
+    def __init__(self, result: dict, failed: bool):
+        super().__init__(result.get("msg", ""))
+        self.result = result
+        self.failed = failed
+
+
+def run_module(main, args: dict, check_mode: bool = False, diff: bool = False) -> tuple[bool, dict]:
+    """``(failed, result)`` of one run of a module's ``main()`` with ``args``."""
+
+    def exit_json(self, **kwargs):
+        raise ModuleExit(kwargs, failed=False)
+
+    def fail_json(self, msg, **kwargs):
+        raise ModuleExit(dict(kwargs, msg=msg), failed=True)
+
+    full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with (
+        patch_module_args(full),
+        mock.patch.object(basic.AnsibleModule, "exit_json", exit_json),
+        mock.patch.object(basic.AnsibleModule, "fail_json", fail_json),
+        pytest.raises(ModuleExit) as outcome,
+    ):
+        main()
+    return outcome.value.failed, outcome.value.result
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def qbittorrent_conf(username: str, password: str, port: int, extra: str = "") -> str:
+    """The deployed qBittorrent.conf seed (``_seed.qbittorrent_conf``) plus what a test server needs.
+
+    Everything but the WebUI stays off or on loopback: the WebUI and the BitTorrent session bind to
+    127.0.0.1, and DHT, peer discovery, port forwarding and the GeoIP download are off.
+    """
+    hashed = qbittorrent_password(password, derived_salt(password, "test-platform", "qbittorrent"))
+    seeded = seed_qbittorrent_conf(username, hashed)
+    local = (
+        "Connection\\ResolvePeerCountries=false\n"
+        "WebUI\\Address=127.0.0.1\n"
+        f"WebUI\\Port={port}\n"
+        "WebUI\\UseUPnP=false\n" + extra
+    )
+    assert seeded.count("[Preferences]\n") == 1, seeded
+    return (
+        seeded.replace("[Preferences]\n", "[Preferences]\n" + local) + "\n[BitTorrent]\n"
+        "Session\\DHTEnabled=false\n"
+        "Session\\LSDEnabled=false\n"
+        "Session\\PeXEnabled=false\n"
+        "Session\\InterfaceAddress=127.0.0.1\n"
+        "\n[Network]\nPortForwardingEnabled=false\n"
+    )
+
+
+#: Throw-away credentials of the test servers.
+PASSWORD = "Test-Passw0rd-for-the-WebUI"  # noqa: S105 - a test server's own password
+OTHER_PASSWORD = "An0ther-WebUI-password"  # noqa: S105 - a test server's own password
+WRONG_PASSWORD = "not-the-password"  # noqa: S105 - deliberately wrong
+
+
+class QbittorrentServer:
+    """``qbittorrent-nox`` with a throw-away profile, on a free loopback port."""
+
+    username = "mediastack"
+    password = PASSWORD
+
+    def __init__(self, profile: Path, extra_conf: str = ""):
+        binary = shutil.which("qbittorrent-nox")
+        if not binary:
+            pytest.skip(
+                "qbittorrent-nox is not installed (apt-get install qbittorrent-nox, as tools/host-deps.sh does)"
+            )
+        self.binary = binary
+        self.profile = profile
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = profile / "qBittorrent" / "config"
+        config.mkdir(parents=True)
+        (config / "qBittorrent.conf").write_text(qbittorrent_conf(self.username, self.password, self.port, extra_conf))
+        self.log = profile / "qbittorrent.log"
+        self.process = None
+        self.cookies = http.cookiejar.CookieJar()
+
+    def start(self, wait_s: float = 30.0) -> QbittorrentServer:
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [self.binary, f"--profile={self.profile}", f"--webui-port={self.port}"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={"HOME": str(self.profile), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            )
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"qbittorrent-nox exited with {self.process.returncode}: {self.log.read_text()}")
+            try:
+                urllib.request.urlopen(self.url + "/api/v2/app/version", timeout=2)  # noqa: S310 - loopback
+            except urllib.error.HTTPError:
+                return self  # 403 before signing in: the WebUI is up
+            except OSError:
+                time.sleep(0.2)
+                continue
+            return self
+        self.stop()
+        pytest.fail(f"qbittorrent-nox did not answer on {self.url} within {wait_s:g} s: {self.log.read_text()}")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        """One WebUI call outside the module under test (to check what the server holds)."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            self.url + path, data=data, method=method, headers={"Referer": self.url, "Origin": self.url}
+        )
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        with opener.open(request, timeout=10) as response:
+            raw = response.read().decode()
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+
+    def api(self, method: str, path: str, form: dict | None = None):
+        if not any(cookie.name == "SID" for cookie in self.cookies):
+            answer = self.request("POST", "/api/v2/auth/login", {"username": self.username, "password": self.password})
+            assert answer == "Ok.", answer
+        return self.request(method, path, form)
+
+    def args(self, **extra) -> dict:
+        return dict(url=self.url, username=self.username, password=self.password, ready_timeout=10, **extra)
+
+
+# --- SABnzbd ---------------------------------------------------------------------------------
+
+SABNZBD_API_KEY = "0123456789abcdef0123456789abcdef"
+SABNZBD_NZB_KEY = "fedcba9876543210fedcba9876543210"
+
+
+def sabnzbd_args(stand_in, **extra) -> dict:
+    return dict(url=stand_in.url, api_key=SABNZBD_API_KEY, ready_timeout=5, **extra)

@@ -241,7 +241,7 @@ class StandIn:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
         self.server = ThreadingHTTPServer(self.address, Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
         return self
 

@@ -448,7 +448,7 @@ class SabnzbdStandIn:
     def __enter__(self):
         self.server = ThreadingHTTPServer(self.address, self.handler())
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
         return self
 

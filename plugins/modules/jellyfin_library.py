@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: jellyfin_library
+short_description: Create, change or remove a Jellyfin library
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Reads Jellyfin's libraries (C(GET /Library/VirtualFolders)) and makes library O(name) hold
+    exactly the folders in O(paths), with the collection type O(collection_type) and the library
+    options given.
+  - A new library is created with C(POST /Library/VirtualFolders); folders are added
+    (C(POST /Library/VirtualFolders/Paths)) and removed (C(DELETE /Library/VirtualFolders/Paths))
+    one by one; options are merged into the library's options
+    (C(POST /Library/VirtualFolders/LibraryOptions)). O(state=absent) removes the library (the media
+    files stay).
+  - Before anything is written, every folder to add is checked with C(POST /Environment/ValidatePath);
+    a folder Jellyfin cannot see fails the task and nothing changes.
+  - Jellyfin cannot change an existing library's collection type; asking for another type fails.
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is written (folders are still checked); the result tells what would change.
+  diff_mode:
+    support: full
+    description: The diff shows the library's type, folders and managed options before and after.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing.
+options:
+  url:
+    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
+    type: str
+    required: true
+  api_key:
+    description:
+      - An API key (see M(newmedia.mediastack.jellyfin_api_key)), sent as C(Token) in the
+        C(Authorization) header.
+      - Give either O(api_key), or O(username) and O(password) of an admin.
+    type: str
+  username:
+    description: An admin user to sign in as (C(POST /Users/AuthenticateByName)) when no O(api_key) is given.
+    type: str
+  password:
+    description: The password of O(username).
+    type: str
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
+    type: int
+    default: 120
+  name:
+    description: The library's name, for example C(Movies).
+    type: str
+    required: true
+  collection_type:
+    description: The kind of media; needed to create the library.
+    type: str
+    choices: [movies, tvshows, music, musicvideos, homevideos, boxsets, books, mixed]
+  paths:
+    description:
+      - The library's folders as the Jellyfin container sees them, for example C(/data/media/movies).
+      - Needed to create the library; when omitted, an existing library keeps its folders.
+    type: list
+    elements: str
+  enabled:
+    description: Whether the library is enabled. Left as it is when omitted.
+    type: bool
+  realtime_monitor:
+    description: Whether Jellyfin watches the folders for changes. Left as it is when omitted.
+    type: bool
+  save_local_metadata:
+    description: Whether Jellyfin saves artwork and metadata next to the media. Left as it is when omitted.
+    type: bool
+  metadata_language:
+    description: The library's preferred metadata language, for example C(en). Left as it is when omitted.
+    type: str
+  metadata_country:
+    description: The library's metadata country code, for example C(US). Left as it is when omitted.
+    type: str
+  refresh_interval_days:
+    description: Days between automatic metadata refreshes (C(0) never). Left as it is when omitted.
+    type: int
+  refresh:
+    description: Whether Jellyfin scans the library after it is created or its folders change.
+    type: bool
+    default: true
+  state:
+    description: Whether the library exists.
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+EXAMPLES = r"""
+- name: Serve the films of the shared tree
+  newmedia.mediastack.jellyfin_library:
+    url: http://jellyfin:8096
+    api_key: "{{ jellyfin_api_key_result.api_key }}"
+    name: Movies
+    collection_type: movies
+    paths: [/data/media/movies]
+    realtime_monitor: true
+
+- name: Remove a library nobody uses
+  newmedia.mediastack.jellyfin_library:
+    url: http://jellyfin:8096
+    username: admin
+    password: "{{ mediastack_secrets['jellyfin.admin_password'] }}"
+    name: Old
+    state: absent
+"""
+
+RETURN = r"""
+library:
+  description: The library after the run (empty when absent), with C(name), C(collection_type), C(paths) and C(options).
+  returned: success
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
+    COLLECTION_TYPES,
+    JellyfinError,
+    connect,
+    connection_options,
+    ensure_library,
+)
+
+
+def main():
+    argument_spec = connection_options()
+    argument_spec.update(
+        name={"type": "str", "required": True},
+        collection_type={"type": "str", "choices": list(COLLECTION_TYPES)},
+        paths={"type": "list", "elements": "str"},
+        enabled={"type": "bool"},
+        realtime_monitor={"type": "bool"},
+        save_local_metadata={"type": "bool"},
+        metadata_language={"type": "str"},
+        metadata_country={"type": "str"},
+        refresh_interval_days={"type": "int"},
+        refresh={"type": "bool", "default": True},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_one_of=[("api_key", "username")],
+        required_together=[("username", "password")],
+        supports_check_mode=True,
+    )
+    try:
+        result = ensure_library(connect(module.params), module.params, module.check_mode)
+    except (JellyfinError, ApiError) as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

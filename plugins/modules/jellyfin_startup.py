@@ -1,0 +1,134 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: jellyfin_startup
+short_description: Complete Jellyfin's startup wizard and create its admin
+version_added: 0.1.0
+author: newmedia.mediastack maintainers (@newmedia)
+description:
+  - Waits a bounded time for C(GET /System/Info/Public) to answer, then reads C(StartupWizardCompleted).
+  - While the wizard is not complete, sets the server name, UI culture and metadata language and
+    country (C(POST /Startup/Configuration)), turns the first user into the admin O(admin_username)
+    with O(admin_password) (C(GET) and C(POST /Startup/User)), sets remote access
+    (C(POST /Startup/RemoteAccess)) and completes the wizard (C(POST /Startup/Complete)); then signs
+    in as the admin to prove it worked.
+  - Once the wizard is complete, nothing is sent but a sign-in as the admin
+    (C(POST /Users/AuthenticateByName)); a refused password fails the task. The result is unchanged.
+  - "Only the C(Authorization: MediaBrowser ...) header is used, never the legacy token headers."
+attributes:
+  check_mode:
+    support: full
+    description: In check mode nothing is sent; the result tells whether the wizard would run.
+  diff_mode:
+    support: full
+    description: The diff shows the wizard's settings before and after, the admin password masked.
+  idempotent:
+    support: full
+    description: Once the wizard is complete, a run changes nothing.
+options:
+  url:
+    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
+    type: int
+    default: 120
+  server_name:
+    description: The server's name shown to clients.
+    type: str
+    default: Jellyfin
+  ui_culture:
+    description: The dashboard's language, for example C(en-US).
+    type: str
+    default: en-US
+  metadata_language:
+    description: The preferred metadata language, for example C(en).
+    type: str
+    default: en
+  metadata_country:
+    description: The metadata country code, for example C(US).
+    type: str
+    default: US
+  admin_username:
+    description: The admin user the wizard creates, and signs in as afterwards.
+    type: str
+    required: true
+  admin_password:
+    description: The admin's password.
+    type: str
+    required: true
+  enable_remote_access:
+    description:
+      - Whether Jellyfin accepts connections from outside its local networks.
+      - Behind the reverse proxy, clients come from outside, so it must.
+    type: bool
+    default: true
+"""
+
+EXAMPLES = r"""
+- name: Complete Jellyfin's startup wizard
+  newmedia.mediastack.jellyfin_startup:
+    url: http://jellyfin:8096
+    server_name: Media
+    admin_username: admin
+    admin_password: "{{ mediastack_secrets['jellyfin.admin_password'] }}"
+"""
+
+RETURN = r"""
+server_name:
+  description: The server's name (the wanted one when the wizard ran, else the server's).
+  returned: success
+  type: str
+version:
+  description: Jellyfin's version as its public information tells.
+  returned: success
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import JellyfinError, ensure_startup
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "url": {"type": "str", "required": True},
+            "validate_certs": {"type": "bool", "default": True},
+            "timeout": {"type": "int", "default": 30},
+            "ready_timeout": {"type": "int", "default": 120},
+            "server_name": {"type": "str", "default": "Jellyfin"},
+            "ui_culture": {"type": "str", "default": "en-US"},
+            "metadata_language": {"type": "str", "default": "en"},
+            "metadata_country": {"type": "str", "default": "US"},
+            "admin_username": {"type": "str", "required": True},
+            "admin_password": {"type": "str", "required": True, "no_log": True},
+            "enable_remote_access": {"type": "bool", "default": True},
+        },
+        supports_check_mode=True,
+    )
+    try:
+        result = ensure_startup(module.params, module.check_mode)
+    except (JellyfinError, ApiError) as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

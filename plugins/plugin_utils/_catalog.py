@@ -26,6 +26,9 @@ POLICIES = ("bypass", "one_factor", "two_factor")
 GPU_USES = ("none", "transcode", "inference")
 FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
+#: Files written into a service's config folder before its first start (see _seed.py).
+SEEDS = ("servarr", "qbittorrent", "sabnzbd")
+DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields")
 FIRST_SLOT = 20
 LAST_SLOT = 254
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -72,6 +75,17 @@ DEFAULTS = {
     # [{name, env}]: the secret ``name`` reaches the container in variable ``env``; a variable
     # ending in ``_FILE`` receives the path of a file holding the value, not the value itself.
     "secrets": [],
+    # Whether several copies may run at once (mediastack_services.<name>.replicas): only for a
+    # service that keeps no state of its own, or keeps it in PostgreSQL or Redis. Its copies take
+    # the slots of replica_slots, in order, so no address ever moves.
+    "replicable": False,
+    "replica_slots": [],
+    # {<service>.<volume>: <path>}: another service's folder (a relative ``volumes`` source of
+    # that service), mounted read-only at <path>; both must run on the same host.
+    "reads": {},
+    # One of SEEDS: the app's own config file, written with its generated credentials only when
+    # it is absent (the app rewrites it afterwards).
+    "seed": "",
 }
 REQUIRED = ("layer", "image", "version", "slot", "segments")
 ROUTE_DEFAULTS = {"policy": "one_factor", "groups": [], "bypass_paths": [], "port": None}
@@ -157,7 +171,59 @@ def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one bran
         fail("healthcheck", "must be an exec-form test list starting with CMD")
     if service["network_mode"] not in ("", "vpn"):
         fail("network_mode", "must be '' or 'vpn' (join the VPN gateway's namespace)")
+    if service["seed"] not in ("", *SEEDS):
+        fail("seed", f"must be one of {', '.join(SEEDS)}")
+    _check_dashboard(name, service["dashboard"])
+    _check_replicas(name, service)
     _check_wiring(name, service)
+
+
+def health_path(service: Mapping) -> str:
+    """The path (and query) of the URL the catalog health check asks, or '' when it asks none."""
+    for argument in service["healthcheck"] or []:
+        if isinstance(argument, str) and argument.startswith(("http://", "https://")):
+            rest = argument.split("://", 1)[1]
+            return "/" + rest.partition("/")[2]
+    return ""
+
+
+def _check_replicas(name: str, service: dict) -> None:
+    """A replicable service reserves the slots of its copies and has an HTTP health path."""
+    slots = service["replica_slots"]
+    if not isinstance(service["replicable"], bool):
+        raise CatalogError(f"{_where(name, 'replicable')} must be true or false")
+    if not isinstance(slots, list) or not all(
+        isinstance(slot, int) and not isinstance(slot, bool) and FIRST_SLOT <= slot <= LAST_SLOT for slot in slots
+    ):
+        raise CatalogError(
+            f"{_where(name, 'replica_slots')} must be a list of integers from {FIRST_SLOT} to {LAST_SLOT}"
+        )
+    if service["replicable"] and not slots:
+        raise CatalogError(
+            f"{_where(name, 'replica_slots')} must reserve a slot for each extra copy of a replicable service"
+        )
+    if slots and not service["replicable"]:
+        raise CatalogError(f"{_where(name, 'replica_slots')} is only for a replicable service")
+    if service["replicable"] and not health_path(service):
+        raise CatalogError(f"{_where(name, 'healthcheck')} must ask an http:// URL: the load balancer checks that path")
+    if service["replicable"] and service["network_mode"]:
+        raise CatalogError(f"{_where(name, 'replicable')} is impossible in the VPN gateway's namespace")
+
+
+def _check_dashboard(name: str, dashboard: object) -> None:
+    """A tile: group, icon, widget; the widget's credentials name secrets, never values."""
+    if dashboard is None:
+        return
+    if not isinstance(dashboard, Mapping) or set(dashboard) - set(DASHBOARD_KEYS):
+        raise CatalogError(f"{_where(name, 'dashboard')} may only set {', '.join(DASHBOARD_KEYS)}")
+    for field in ("widget_secrets", "widget_fields"):
+        value = dashboard.get(field, {})
+        if not isinstance(value, Mapping) or not all(
+            isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+        ):
+            raise CatalogError(f"{_where(name, f'dashboard.{field}')} must map widget fields to strings")
+        if value and not dashboard.get("widget"):
+            raise CatalogError(f"{_where(name, f'dashboard.{field}')} needs a widget")
 
 
 def _check_wiring(name: str, service: dict) -> None:
@@ -172,7 +238,7 @@ def _check_wiring(name: str, service: dict) -> None:
         raise CatalogError(f"{_where(name, 'databases')} must be a list of {', '.join(DATABASES)}")
     _check_environment(name, service["environment"])
     _check_secrets(name, service["secrets"])
-    clash = sorted(set(service["environment"]) & {secret["env"] for secret in service["secrets"]})
+    clash = sorted(set(service["environment"]) & {secret.get("env") for secret in service["secrets"]})
     if clash:
         raise CatalogError(f"{_where(name, 'environment')} sets {', '.join(clash)}, which a secret already carries")
 
@@ -197,12 +263,19 @@ def _check_secrets(name: str, secrets: object) -> None:
     variables: set[str] = set()
     for index, secret in enumerate(secrets):
         field = f"secrets[{index}]"
-        if not isinstance(secret, Mapping) or set(secret) != {"name", "env"}:
-            raise CatalogError(f"{_where(name, field)} must be a mapping with exactly the keys name and env")
+        if not isinstance(secret, Mapping) or set(secret) not in ({"name", "env"}, {"name", "seed"}):
+            raise CatalogError(
+                f"{_where(name, field)} must be a mapping with the keys name and env, or name and seed: true"
+            )
         if not isinstance(secret["name"], str) or not _SECRET_RE.match(secret["name"]):
             raise CatalogError(
                 f"{_where(name, f'{field}.name')} must be a lower-case secret name, or <service>.<secret>"
             )
+        if "seed" in secret:
+            # Generated and kept in the store, but reaching the app only through its seeded file.
+            if secret["seed"] is not True or "." in secret["name"]:
+                raise CatalogError(f"{_where(name, f'{field}.seed')} must be true, on a secret of the service itself")
+            continue
         if not isinstance(secret["env"], str) or not _ENV_RE.match(secret["env"]):
             raise CatalogError(f"{_where(name, f'{field}.env')} must be an environment variable name")
         if secret["env"] in variables:
@@ -218,10 +291,17 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
         other = seen_slots.setdefault(service["slot"], name)
         if other != name:
             raise CatalogError(f"{_where(name, 'slot')} {service['slot']} is already taken by {other}")
+    for name, service in catalog.items():
+        for slot in service["replica_slots"]:
+            other = seen_slots.setdefault(slot, f"{name}'s copies")
+            if other != f"{name}'s copies" or service["replica_slots"].count(slot) > 1:
+                raise CatalogError(f"{_where(name, 'replica_slots')} {slot} is already taken by {other}")
         for dependency in service["depends_on"]:
             if dependency not in catalog:
                 raise CatalogError(f"{_where(name, 'depends_on')} names {dependency}, which is not in the catalog")
     _check_shared_secrets(catalog)
+    _check_widget_secrets(catalog)
+    _check_reads(catalog)
     _check_subdomains(catalog)
     _check_vpn_ports(catalog)
     return catalog
@@ -239,6 +319,30 @@ def _check_shared_secrets(catalog: Mapping) -> None:
                 raise CatalogError(
                     f"{_where(name, f'secrets[{index}].name')} {secret['name']}: {owner} declares no secret {own_name}"
                 )
+
+
+def _check_widget_secrets(catalog: Mapping) -> None:
+    """A widget's credential names a secret its own service declares."""
+    for name, service in catalog.items():
+        declared = {secret["name"] for secret in service["secrets"]}
+        for field, secret in ((service["dashboard"] or {}).get("widget_secrets") or {}).items():
+            if secret not in declared:
+                raise CatalogError(f"{_where(name, f'dashboard.widget_secrets.{field}')} {secret}: no such secret here")
+
+
+def _check_reads(catalog: Mapping) -> None:
+    """``reads`` names a relative folder another service declares, mounted at an absolute path."""
+    for name, service in catalog.items():
+        reads = service["reads"]
+        if not isinstance(reads, Mapping):
+            raise CatalogError(f"{_where(name, 'reads')} must map <service>.<volume> to a path")
+        for source, target in reads.items():
+            owner, _dot, volume = str(source).partition(".")
+            folders = catalog[owner]["volumes"] if owner in catalog and owner != name else {}
+            if volume.startswith("/") or volume not in folders:
+                raise CatalogError(f"{_where(name, f'reads.{source}')}: {owner} declares no folder {volume}")
+            if not isinstance(target, str) or not target.startswith("/"):
+                raise CatalogError(f"{_where(name, f'reads.{source}')} must be an absolute path in the container")
 
 
 def _check_subdomains(catalog: Mapping) -> None:

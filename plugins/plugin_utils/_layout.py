@@ -15,10 +15,28 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import ACME_CA_BUNDLE, host_files
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import service_environment
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
+    environment_secrets,
+    service_environment,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
+    derived_salt,
+    qbittorrent_conf,
+    qbittorrent_password,
+    sabnzbd_config,
+    servarr_config,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME, users_database
 
 MASK = "********"
+#: Where each seed goes, relative to the service's config folder.
+SEED_FILES = {
+    "servarr": "config.xml",
+    "qbittorrent": "qBittorrent/qBittorrent.conf",
+    "sabnzbd": "sabnzbd.ini",
+}
+#: The WebUI user of qBittorrent (its catalog tile's widget signs in as this user).
+QBITTORRENT_USER = "admin"
 
 
 def plain(value: object) -> object:
@@ -72,17 +90,8 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         for source in catalog[service]["volumes"]:
             if not source.startswith("/"):
                 directories[f"{root}/{service}-{source}"] = (user, group, "")
-        if not catalog[service]["secrets"]:
-            continue
-        values = service_environment(
-            service, catalog, store or _masked(catalog, plan), catalog[service]["config"] or "/"
-        )
-        lines = "".join(f"{name}={value}\n" for name, value in values["env"].items())
-        files.append(_file(f"{root}/env/{service}.env", lines, ("0", "0", "0600"), service, secret=True))
-        if values["files"]:
-            directories[f"{root}/{service}/secrets"] = (user, group, "0700")
-        for name, value in values["files"].items():
-            files.append(_file(f"{root}/{service}/secrets/{name}", value, (user, group, "0400"), service, secret=True))
+        context = {"root": root, "plan": plan, "catalog": catalog, "store": store, "masked": masked}
+        files += _secret_files(context, service, (user, group), directories)
     for relative, document in documents.items():
         if relative.startswith("compose/"):
             files.append(_file(f"{root}/{relative}", to_yaml(document), ("0", "0", "0644"), "", secret=False))
@@ -106,6 +115,50 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         ],
         "files": sorted(files, key=lambda item: item["path"]),
     }
+
+
+def _secret_files(context: Mapping, service: str, ownership: tuple[str, str], directories: dict) -> list[dict]:
+    """A service's seed, environment file and secret files (adding the folders they need)."""
+    root, plan, catalog, store = context["root"], context["plan"], context["catalog"], context["store"]
+    user, group = ownership
+    files = []
+    seed = catalog[service]["seed"]
+    if seed:
+        # Owner-only, secret, and written only where none exists yet (``seed``): the app rewrites
+        # the file on start (and the user may change it in the app), so it is never compared
+        # with this content again, and every later run leaves it unchanged.
+        content = _seed_content(plan, catalog, service, store, context["masked"])
+        seeded = _file(f"{root}/{service}/{SEED_FILES[seed]}", content, (user, group, "0600"), service, secret=True)
+        files.append(dict(seeded, seed=True))
+        if "/" in SEED_FILES[seed]:
+            directories[f"{root}/{service}/{SEED_FILES[seed].rsplit('/', 1)[0]}"] = (user, group, "")
+    if not environment_secrets(service, catalog, plan):
+        return files
+    values = service_environment(service, catalog, store, catalog[service]["config"] or "/", plan)
+    lines = "".join(f"{name}={value}\n" for name, value in values["env"].items())
+    files.append(_file(f"{root}/env/{service}.env", lines, ("0", "0", "0600"), service, secret=True))
+    if values["files"]:
+        directories[f"{root}/{service}/secrets"] = (user, group, "0700")
+    for name, value in values["files"].items():
+        files.append(_file(f"{root}/{service}/secrets/{name}", value, (user, group, "0400"), service, secret=True))
+    return files
+
+
+def _seed_content(plan: Mapping, catalog: Mapping, service: str, store: Mapping, masked: bool) -> str:
+    """The seed of ``service``: its config file with the platform's generated credentials."""
+    kind = catalog[service]["seed"]
+    port = catalog[service]["port"]
+    if kind == "servarr":
+        return servarr_config(store[f"{service}.api_key"], port)
+    if kind == "qbittorrent":
+        password = store[f"{service}.webui_password"]
+        hashed = (
+            MASK if masked else qbittorrent_password(password, derived_salt(password, store[SALT_STORE_NAME], kind))
+        )
+        return qbittorrent_conf(QBITTORRENT_USER, hashed)
+    route = plan["services"][service]["route"]
+    hosts = [route["fqdn"]] if route else []
+    return sabnzbd_config(port, store[f"{service}.api_key"], store[f"{service}.nzb_key"], hosts)
 
 
 def _users_file(root: str, catalog: Mapping, settings: Mapping, store: Mapping, masked: bool) -> dict:
@@ -132,12 +185,13 @@ def _file(path: str, content: str, ownership: tuple[str, str, str], service: str
         "mode": mode,
         "service": service,
         "secret": secret,
+        "seed": False,
     }
 
 
 def _masked(catalog: Mapping, plan: Mapping) -> dict:
     """A store where every secret reads as the mask, for renderings meant to be read."""
-    masked = {}
+    masked = {SALT_STORE_NAME: MASK}
     for service in plan["services"]:
         for secret in catalog[service]["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")

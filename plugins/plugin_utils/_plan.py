@@ -24,7 +24,9 @@ INTERNAL_SEGMENTS = ("data",)
 DEFAULT_AUTH_GROUPS = ("admins", "users")
 #: The service that receives users' traffic and reaches every routed service.
 ENTRY_PROXY = "traefik"
-SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version")
+#: The load balancer in front of a routed service that runs several copies.
+LOAD_BALANCER = "haproxy"
+SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version", "replicas")
 
 
 class PlanError(ValueError):
@@ -37,6 +39,21 @@ class PlanError(ValueError):
 
 def layer_group(layer: str) -> str:
     return f"mediastack_{layer}"
+
+
+def replica_name(name: str, index: int) -> str:
+    """The name of copy ``index`` (0-based) of a service: the first keeps the service's name."""
+    return name if index == 0 else f"{name}-{index + 1}"
+
+
+def balancer_port(catalog: Mapping) -> int:
+    """The port of the load balancer's front end for replicated services (its ``http`` port)."""
+    return int(catalog[LOAD_BALANCER]["ports"].get("http", 8080))
+
+
+def replicated(plan: Mapping, name: str) -> bool:
+    """Whether the plan runs several copies of ``name``."""
+    return plan["services"][name].get("replicas", 1) > 1
 
 
 def _feature_on(feature: str, features: Mapping) -> bool:
@@ -86,6 +103,37 @@ class _Planner:
                     "unknown setting",
                     f"Use only {', '.join(SERVICE_OVERRIDES)}",
                 )
+            if "replicas" in settings:
+                self.check_replicas(name, settings["replicas"])
+
+    def check_replicas(self, name: str, replicas: object) -> None:
+        variable = f"mediastack_services.{name}.replicas"
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 1:
+            self.problem(variable, f"{replicas!r} is not a whole number of 1 or more", "Set it to 1, 2, 3...")
+            return
+        service = self.catalog[name]
+        if replicas > 1 and not service["replicable"]:
+            self.problem(
+                variable,
+                f"{name} keeps state of its own, so its catalog entry does not allow several copies",
+                "Remove the setting (one copy)",
+            )
+        elif replicas > 1 + len(service["replica_slots"]):
+            self.problem(
+                variable,
+                f"the catalog reserves addresses for {1 + len(service['replica_slots'])} copies of {name}",
+                f"Ask for at most {1 + len(service['replica_slots'])}",
+            )
+
+    def replicas(self, name: str) -> int:
+        """The copies of ``name`` asked for, when valid (check_replicas reports the rest)."""
+        replicas = (self.overrides.get(name) or {}).get("replicas", 1)
+        service = self.catalog[name]
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 1:
+            return 1
+        if replicas > 1 and (not service["replicable"] or replicas > 1 + len(service["replica_slots"])):
+            return 1
+        return replicas
 
     def enabled(self) -> list[str]:
         chosen = []
@@ -120,12 +168,14 @@ class _Planner:
         candidates = [host for host, groups in self.hosts.items() if group in groups]
         return candidates[0] if candidates else None
 
-    def address(self, name: str, segment: str, network: ipaddress.IPv4Network) -> str | None:
-        slot = self.catalog[name]["slot"]
+    def address(self, name: str, segment: str, network: ipaddress.IPv4Network, index: int = 0) -> str | None:
+        """The address of copy ``index`` of ``name``: its own slot, then the catalog's replica slots."""
+        service = self.catalog[name]
+        slot = service["slot"] if index == 0 else service["replica_slots"][index - 1]
         if slot >= network.num_addresses - 1:
             self.problem(
                 f"mediastack_segments.{segment}",
-                f"{network} has no address for {name} (slot {slot})",
+                f"{network} has no address for {replica_name(name, index)} (slot {slot})",
                 f"Give {segment} a /24 or wider",
             )
             return None
@@ -168,12 +218,15 @@ class _Planner:
                         f"Add a host to the {group} group, or disable {name} in mediastack_services",
                     )
                 continue
-            addresses = {}
-            for segment in service["segments"]:
-                if segment in segments:
-                    address = self.address(name, segment, segments[segment])
-                    if address:
-                        addresses[segment] = address
+            copies = []
+            for index in range(self.replicas(name)):
+                addresses = {}
+                for segment in service["segments"]:
+                    if segment in segments:
+                        address = self.address(name, segment, segments[segment], index)
+                        if address:
+                            addresses[segment] = address
+                copies.append(addresses)
             version = str((self.overrides.get(name) or {}).get("version", service["version"]))
             services[name] = {
                 "host": host,
@@ -181,11 +234,16 @@ class _Planner:
                 "image": service["image"],
                 "version": version,
                 "segments": list(service["segments"]),
-                "addresses": addresses,
+                "addresses": copies[0],
                 "route": self.route(name),
+                # Every copy's addresses, the first copy's being ``addresses``.
+                "replicas": len(copies),
+                "replica_addresses": copies,
             }
         routes = self.routes(services)
         self.check_groups(routes)
+        self.check_load_balancer(services)
+        self.check_reads(services)
         plan = {
             "domain": self.domain,
             "segments": {
@@ -243,6 +301,37 @@ class _Planner:
                         f"Add {group} to mediastack_auth_groups, or use one of {', '.join(sorted(defined))}",
                     )
 
+    def check_load_balancer(self, services: Mapping) -> None:
+        """A routed service with several copies is reached through HAProxy, which must reach each."""
+        for name, service in sorted(services.items()):
+            if service["replicas"] == 1 or service["route"] is None:
+                continue
+            if LOAD_BALANCER not in services:
+                self.problem(
+                    f"mediastack_services.{LOAD_BALANCER}.enabled",
+                    f"{name} runs {service['replicas']} copies behind its route, which needs {LOAD_BALANCER}",
+                    f"Enable {LOAD_BALANCER}, or set mediastack_services.{name}.replicas to 1",
+                )
+            elif not set(service["segments"]) & set(services[LOAD_BALANCER]["segments"]):
+                self.problem(
+                    f"mediastack_services.{name}.replicas",
+                    f"{LOAD_BALANCER} shares no segment with {name}",
+                    "Report this: the catalog entries disagree",
+                )
+
+    def check_reads(self, services: Mapping) -> None:
+        """A service that mounts another's folder runs on the same host."""
+        for name, service in sorted(services.items()):
+            for source in sorted(self.catalog[name]["reads"]):
+                owner = source.partition(".")[0]
+                if owner in services and services[owner]["host"] != service["host"]:
+                    self.problem(
+                        f"mediastack_services.{name}.host",
+                        f"{name} reads the {source.partition('.')[2]} folder of {owner}, which runs on "
+                        f"{services[owner]['host']}, not on {service['host']}",
+                        f"Place {name} and {owner} on the same host",
+                    )
+
     def host_layers(self, services: Mapping) -> dict[str, dict]:
         hosts: dict[str, dict] = {}
         for name, service in sorted(services.items()):
@@ -256,9 +345,16 @@ class _Planner:
         """Connections the stack needs: proxy to routed services, services to their dependencies."""
         flows = []
         proxies = [ENTRY_PROXY] if ENTRY_PROXY in services else []
+        balancer = services.get(LOAD_BALANCER)
         for name, service in sorted(services.items()):
             route = service["route"]
-            if route is not None:
+            if route is not None and service["replicas"] > 1 and balancer is not None:
+                # Traefik reaches the load balancer, which reaches every copy.
+                port = balancer_port(self.catalog)
+                for proxy in proxies:
+                    flows.append(self._flow(proxy, LOAD_BALANCER, port, "route", services))
+                flows.append(self._flow(LOAD_BALANCER, name, route["port"], "replica", services))
+            elif route is not None:
                 for proxy in proxies:
                     flows.append(self._flow(proxy, name, route["port"], "route", services))
             for dependency in self.catalog[name]["depends_on"]:

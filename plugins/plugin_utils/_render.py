@@ -10,14 +10,34 @@ per-service environment files, and Homepage from its own ``HOMEPAGE_VAR_*`` vari
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
+    ENTRY_PROXY,
+    LOAD_BALANCER,
+    balancer_port,
+    replica_name,
+    replicated,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
+    HOMEPAGE,
+    environment_secrets,
+    homepage_variable,
+)
 
 PORTAL = "authelia"
 BOUNCER = "crowdsec-bouncer"
 VPN_GATEWAY = "gluetun"
-HOMEPAGE = "homepage"
+CROWDSEC = "crowdsec"
+PROMETHEUS = "prometheus"
+ALERTMANAGER = "alertmanager"
+#: Where Traefik writes its access log (static configuration), which CrowdSec reads.
+ACCESS_LOG = "/var/log/traefik/access.log"
+SCRAPE_INTERVAL = "30s"
 CERT_RESOLVER = "acme"
 ACME_CA_BUNDLE = "acme-ca.pem"
 NETWORK_PREFIX = "mediastack_"
@@ -74,9 +94,19 @@ def _backend(plan: Mapping, catalog: Mapping, name: str) -> str:
 
 # -- compose ------------------------------------------------------------------------------
 def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, layer: str) -> dict:
-    """The compose project of one layer on one host."""
+    """The compose project of one layer on one host.
+
+    A service with several copies becomes one compose service per copy (``homepage``,
+    ``homepage-2``, ...): compose's own ``deploy.replicas`` cannot give each copy the fixed
+    address the plan assigns it, nor a container name of its own.
+    """
     names = plan["hosts"][host]["layers"][layer]
-    services = {name: _compose_service(plan, catalog, settings, name, set(names)) for name in names}
+    services = {}
+    for name in names:
+        service = _compose_service(plan, catalog, settings, name, set(names))
+        copies = plan["services"][name].get("replica_addresses", [plan["services"][name]["addresses"]])
+        for index, addresses in enumerate(copies):
+            services[replica_name(name, index)] = _replica(service, name, index, addresses) if index else service
     segments = sorted({seg for name in names for seg in plan["services"][name]["addresses"]})
     networks = {f"{NETWORK_PREFIX}{seg}": {"external": True, "name": f"{NETWORK_PREFIX}{seg}"} for seg in segments}
     project = {"name": f"mediastack-{layer}", "services": services}
@@ -85,13 +115,18 @@ def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: st
     return project
 
 
-def _volumes(entry: Mapping, settings: Mapping, name: str) -> list[str]:
-    """The config folder, extra folders (relative names live beside the config) and /data."""
+def _volumes(entry: Mapping, settings: Mapping, name: str, plan: Mapping | None = None) -> list[str]:
+    """The config folder, extra folders (relative names live beside the config), other services'
+    folders it reads (read-only, when that service is planned) and /data."""
     config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
     volumes = [f"{config_root}/{name}:{entry['config']}"] if entry["config"] else []
     for source, target in sorted(entry["volumes"].items()):
         host_path = source if source.startswith("/") else f"{config_root}/{name}-{source}"
         volumes.append(f"{host_path}:{target}")
+    for source, target in sorted(entry["reads"].items()):
+        owner, _dot, folder = source.partition(".")
+        if plan is None or owner in plan["services"]:
+            volumes.append(f"{config_root}/{owner}-{folder}:{target}:ro")
     if entry["data"]:
         data_root = str(settings.get("data_root", "/data")).rstrip("/")
         volumes.append(f"{data_root}:/data" + (":ro" if entry["data"] == "ro" else ""))
@@ -104,11 +139,37 @@ def _cpus(entry: Mapping, settings: Mapping) -> float:
     return min(cpus, float(settings["max_cpus"])) if settings.get("max_cpus") else cpus
 
 
-def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
+def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
+    """The segments the VPN gateway's firewall lets the download clients reach and answer.
+
+    The segments the clients join (the media segment), plus the segment of every flow of the
+    plan that starts or ends at one of them or at the gateway; sorted by address.
+    """
+    behind = {name for name in plan["services"] if catalog[name]["network_mode"] == "vpn"}
+    if not behind:
+        return []
+    segments = {segment for name in behind for segment in plan["services"][name]["segments"]}
+    for flow in plan["flows"]:
+        if {flow["from"], flow["to"]} & (behind | {VPN_GATEWAY}):
+            segments.add(flow["segment"])
+    cidrs = {plan["segments"][segment]["cidr"] for segment in segments if segment in plan["segments"]}
+    return sorted(cidrs, key=ipaddress.ip_network)
+
+
+def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
+    """The Host headers Homepage answers: its route's name, and each copy's address:port (checks)."""
+    service = plan["services"][HOMEPAGE]
+    hosts = [service["route"]["fqdn"]] if service["route"] else []
+    port = catalog[HOMEPAGE]["port"]
+    for addresses in service.get("replica_addresses", [service["addresses"]]):
+        hosts += [f"{address}:{port}" for _segment, address in sorted(addresses.items())]
+    return hosts
+
+
+def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
+    """A service's static variables: time zone, PUID/PGID, the catalog's, and the plan's own."""
     entry = catalog[name]
-    placed = plan["services"][name]
     puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
-    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
     environment = {"TZ": str(settings.get("timezone", "Etc/UTC"))}
     if entry["runs_as"] == "puid":
         environment.update(PUID=str(puid), PGID=str(pgid))
@@ -116,11 +177,23 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
     if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
+    if name == VPN_GATEWAY and vpn_outbound_subnets(plan, catalog):
+        environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
+    if name == HOMEPAGE:
+        environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
+    return dict(sorted(environment.items()))
+
+
+def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
+    entry = catalog[name]
+    placed = plan["services"][name]
+    puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
+    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
     service = {
         "image": image_reference(entry["image"], placed["version"], settings.get("registry", "")),
         "container_name": f"mediastack-{name}",
         "restart": "unless-stopped",
-        "environment": dict(sorted(environment.items())),
+        "environment": _environment(plan, catalog, settings, name),
         "security_opt": ["no-new-privileges:true"],
         "cap_drop": ["ALL"],
         "mem_limit": entry["resources"]["memory"],
@@ -132,9 +205,9 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["cap_add"] = sorted(entry["capabilities"])
     if entry["runs_as"] == "user":
         service["user"] = f"{puid}:{pgid}"
-    if entry["secrets"]:
+    if environment_secrets(name, catalog, plan):
         service["env_file"] = [f"{config_root}/env/{name}.env"]
-    volumes = _volumes(entry, settings, name)
+    volumes = _volumes(entry, settings, name, plan)
     if volumes:
         service["volumes"] = volumes
     for key in ("read_only", "tmpfs", "devices", "command"):
@@ -146,10 +219,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["network_mode"] = f"service:{VPN_GATEWAY}"
     else:
         service["hostname"] = name
-        service["networks"] = {
-            f"{NETWORK_PREFIX}{segment}": {"ipv4_address": address}
-            for segment, address in sorted(placed["addresses"].items())
-        }
+        service["networks"] = _networks(placed["addresses"])
     local = [dependency for dependency in entry["depends_on"] if dependency in project]
     if local:
         service["depends_on"] = {
@@ -157,6 +227,19 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
             for dependency in sorted(local)
         }
     return service
+
+
+def _networks(addresses: Mapping) -> dict:
+    return {f"{NETWORK_PREFIX}{segment}": {"ipv4_address": address} for segment, address in sorted(addresses.items())}
+
+
+def _replica(service: Mapping, name: str, index: int, addresses: Mapping) -> dict:
+    """Copy ``index`` of a compose service: its own container name, host name and addresses."""
+    replica = copy.deepcopy(dict(service))  # no object shared between copies (YAML would alias it)
+    replica["container_name"] = f"mediastack-{replica_name(name, index)}"
+    if "networks" in replica:
+        replica.update(hostname=replica_name(name, index), networks=_networks(addresses))
+    return replica
 
 
 # -- Traefik ------------------------------------------------------------------------------
@@ -246,6 +329,11 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
             router["service"] = "api@internal"
             if "admin-segment" in middlewares:
                 router["middlewares"] = ["admin-segment", *chain]
+        elif replicated(plan, name) and LOAD_BALANCER in services:
+            # Several copies: HAProxy balances them (health checks, sticky sessions), chosen by Host.
+            address = _reach(plan, ENTRY_PROXY, LOAD_BALANCER)
+            router["service"] = name
+            backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
         else:
             backend = _backend(plan, catalog, name)
             address = _reach(plan, ENTRY_PROXY, backend)
@@ -353,19 +441,101 @@ def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
         if dashboard.get("icon"):
             tile["icon"] = dashboard["icon"]
         if dashboard.get("widget"):
-            # Widgets ask the app's API through the proxy, where API paths carry their own key.
-            tile["widget"] = {"type": dashboard["widget"], "url": f"https://{route['fqdn']}"}
+            tile["widget"] = _widget(plan, catalog, route, dashboard)
         groups.setdefault(dashboard.get("group", "Services"), []).append({name: tile})
     return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]
 
 
-# -- HAProxy ------------------------------------------------------------------------------
-def haproxy_config(catalog: Mapping) -> str:
-    """HAProxy's configuration: a health and metrics front end on its catalog port.
+def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping) -> dict:
+    """A tile's widget: the app's API as Homepage reaches it, and its credentials as variables.
 
-    Replicated services get their back ends here (health checks every 10 s, sticky sessions)
-    once the plan places replicas; until then HAProxy answers its health and metrics only.
+    On a segment Homepage shares with the app, the widget asks the app's address directly;
+    otherwise it goes through the proxy, where API paths carry their own key. Keys are
+    ``{{HOMEPAGE_VAR_...}}`` references, filled from Homepage's environment file.
     """
+    name = route["service"]
+    url = f"https://{route['fqdn']}"
+    if HOMEPAGE in plan["services"] and not replicated(plan, name):
+        backend = _backend(plan, catalog, name)
+        with contextlib.suppress(ValueError):
+            url = f"http://{_reach(plan, HOMEPAGE, backend)}:{route['port']}"
+    widget = {"type": dashboard["widget"], "url": url}
+    widget.update({field: str(value) for field, value in sorted((dashboard.get("widget_fields") or {}).items())})
+    for field, secret in sorted((dashboard.get("widget_secrets") or {}).items()):
+        widget[field] = "{{" + homepage_variable(name, secret) + "}}"
+    return widget
+
+
+# -- CrowdSec -----------------------------------------------------------------------------
+def crowdsec_acquisition() -> dict:
+    """``acquis.d/traefik.yaml``: CrowdSec tails Traefik's access log with the traefik parsers."""
+    return {"filenames": [ACCESS_LOG], "labels": {"type": "traefik"}}
+
+
+# -- Prometheus ---------------------------------------------------------------------------
+def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
+    """``prometheus.yml``: one job per planned service with metrics, at the address Prometheus
+    reaches it on (a segment both join; a service on none of Prometheus's segments is left out),
+    each copy a target labelled with its host; Alertmanager as the alerting target."""
+    services = plan["services"]
+    jobs = []
+    for name, placed in sorted(services.items()):
+        metrics = catalog[name]["metrics"]
+        backend = _backend(plan, catalog, name)
+        shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
+        if not metrics or not shared:
+            continue
+        copies = services[backend].get("replica_addresses", [services[backend]["addresses"]])
+        targets = [f"{addresses[shared[0]]}:{metrics['port']}" for addresses in copies if shared[0] in addresses]
+        jobs.append(
+            {
+                "job_name": name,
+                "metrics_path": metrics.get("path", "/metrics"),
+                "static_configs": [{"targets": targets, "labels": {"host": placed["host"]}}],
+            }
+        )
+    config = {"global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL}}
+    if ALERTMANAGER in services:
+        address = _reach(plan, PROMETHEUS, ALERTMANAGER)
+        target = f"{address}:{catalog[ALERTMANAGER]['port']}"
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [target]}]}]}
+    config["scrape_configs"] = jobs
+    return config
+
+
+# -- HAProxy ------------------------------------------------------------------------------
+def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
+    """A front end choosing by Host, and a back end per replicated route: every copy, checked
+    every 10 s on the catalog health path, a client kept on its copy by an inserted cookie."""
+    routes = [route for route in plan["routes"] if replicated(plan, route["service"])]
+    if not routes:
+        return []
+    lines = ["frontend replicated", f"  bind :::{balancer_port(catalog)} v4v6"]
+    for route in routes:
+        lines.append(f"  use_backend {route['service']} if {{ req.hdr(host),field(1,:) -i {route['fqdn']} }}")
+    lines.append("")
+    for route in routes:
+        name = route["service"]
+        lines += [
+            f"backend {name}",
+            "  balance roundrobin",
+            "  option httpchk",
+            # HTTP/1.1 with the route's Host: apps that check Host (Homepage) answer the check.
+            f"  http-check send meth GET uri {health_path(catalog[name])} ver HTTP/1.1 hdr Host {route['fqdn']}",
+            "  default-server inter 10s",
+            "  cookie SRV insert indirect nocache",
+        ]
+        for index, addresses in enumerate(plan["services"][name]["replica_addresses"]):
+            copy = replica_name(name, index)
+            segment = next(seg for seg in plan["services"][LOAD_BALANCER]["segments"] if seg in addresses)
+            lines.append(f"  server {copy} {addresses[segment]}:{route['port']} check cookie {copy}")
+        lines.append("")
+    return lines
+
+
+def haproxy_config(catalog: Mapping, plan: Mapping | None = None) -> str:
+    """HAProxy's configuration: a health and metrics front end on its catalog port, and with
+    ``plan``, the back ends of the routed services that run several copies."""
     port = catalog["haproxy"]["port"]
     return "\n".join(
         [
@@ -384,6 +554,7 @@ def haproxy_config(catalog: Mapping) -> str:
             "  http-request return status 200 content-type text/plain string ok if { path /healthz }",
             "  http-request use-service prometheus-exporter if { path /metrics }",
             "",
+            *(_haproxy_backends(plan, catalog) if plan is not None else []),
         ]
     )
 
@@ -394,7 +565,9 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
 
     ``compose/<layer>/compose.yaml`` for each layer the host carries, and the configuration of
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
-    ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``.
+    ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
+    ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml`` and
+    ``config/prometheus/prometheus.yml``.
     """
     if host not in plan["hosts"]:
         return {}
@@ -411,5 +584,9 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     if HOMEPAGE in placed:
         files["config/homepage/services.yaml"] = homepage_services(plan, catalog)
     if "haproxy" in placed:
-        files["config/haproxy/haproxy.cfg"] = haproxy_config(catalog)
+        files["config/haproxy/haproxy.cfg"] = haproxy_config(catalog, plan)
+    if CROWDSEC in placed and ENTRY_PROXY in plan["services"]:
+        files["config/crowdsec/acquis.d/traefik.yaml"] = crowdsec_acquisition()
+    if PROMETHEUS in placed:
+        files["config/prometheus/prometheus.yml"] = prometheus_config(plan, catalog)
     return dict(sorted(files.items()))

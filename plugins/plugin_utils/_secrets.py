@@ -15,6 +15,10 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import 
 #: Characters of generated values: letters and digits only, safe in every config format.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 DEFAULT_LENGTH = 48
+#: The dashboard, whose widgets read other services' keys from HOMEPAGE_VAR_* variables.
+HOMEPAGE = "homepage"
+#: Seeds whose hashes take their salt from the platform's salt key (SALT_STORE_NAME).
+SALTED_SEEDS = ("qbittorrent",)
 
 
 def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
@@ -24,9 +28,33 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
         for secret in catalog[service]["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")
             names.add(f"{owner or service}.{own}")
-    if "authelia" in plan["services"]:
+    if "authelia" in plan["services"] or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
         names.add(SALT_STORE_NAME)
     return sorted(names)
+
+
+def homepage_variable(service: str, secret: str) -> str:
+    """The variable that carries ``service``'s ``secret`` to Homepage: HOMEPAGE_VAR_SONARR_API_KEY."""
+    return f"HOMEPAGE_VAR_{service}_{secret}".upper().replace("-", "_")
+
+
+def widget_secrets(plan: Mapping, catalog: Mapping) -> list[dict]:
+    """``{name, env}`` of every key Homepage's widgets read: one per credential of a routed tile."""
+    found = []
+    for route in plan["routes"]:
+        service = route["service"]
+        dashboard = catalog[service]["dashboard"] or {}
+        for secret in sorted(set((dashboard.get("widget_secrets") or {}).values())):
+            found.append({"name": f"{service}.{secret}", "env": homepage_variable(service, secret)})
+    return found
+
+
+def environment_secrets(plan_service: str, catalog: Mapping, plan: Mapping | None = None) -> list[dict]:
+    """The secrets that reach ``plan_service`` through its environment: its own, and Homepage's widget keys."""
+    own = [secret for secret in catalog[plan_service]["secrets"] if "env" in secret]
+    if plan is not None and plan_service == HOMEPAGE:
+        own = own + widget_secrets(plan, catalog)
+    return own
 
 
 def generate(length: int = DEFAULT_LENGTH) -> str:
@@ -45,15 +73,18 @@ def complete(store: Mapping, names: list[str], length: int = DEFAULT_LENGTH) -> 
     return dict(sorted(completed.items())), added
 
 
-def service_environment(plan_service: str, catalog: Mapping, store: Mapping, config_path: str) -> dict:
+def service_environment(
+    plan_service: str, catalog: Mapping, store: Mapping, config_path: str, plan: Mapping | None = None
+) -> dict:
     """What one service's env file and secret files hold.
 
     Returns ``{"env": {VAR: value}, "files": {name: value}}``: a variable ending in ``_FILE``
     gets the path of a file under the service's config folder (``<config>/secrets/<name>``)
-    instead of the value, and the value goes into that file.
+    instead of the value, and the value goes into that file. Secrets marked ``seed`` reach the
+    app through its seeded config file instead; with ``plan``, Homepage also gets its widgets' keys.
     """
     env, files = {}, {}
-    for secret in catalog[plan_service]["secrets"]:
+    for secret in environment_secrets(plan_service, catalog, plan):
         owner, _dot, own = secret["name"].rpartition(".")
         value = store[f"{owner or plan_service}.{own}"]
         if secret["env"].endswith("_FILE"):

@@ -13,6 +13,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     DEFAULTS,
     REQUIRED,
     CatalogError,
+    health_path,
     load_catalog,
     normalise_catalog,
     normalise_entry,
@@ -304,11 +305,68 @@ def test_dashboard_tiles(catalog):
         dashboard = service["dashboard"]
         if dashboard is None:
             continue
-        assert set(dashboard) == {"group", "icon", "widget"}, name
+        assert {"group", "icon", "widget"} <= set(dashboard), name
         assert dashboard["group"] in DASHBOARD_GROUPS, name
         assert re.fullmatch(r"[a-z0-9-]+\.(svg|png)", dashboard["icon"]), name
     assert catalog["homepage"]["dashboard"] is None
     assert catalog["seerr"]["dashboard"]["group"] == "Requests"
+
+
+@pytest.mark.parametrize(
+    ("name", "credentials"),
+    [
+        ("sonarr", {"key": "api_key"}),
+        ("radarr", {"key": "api_key"}),
+        ("lidarr", {"key": "api_key"}),
+        ("prowlarr", {"key": "api_key"}),
+        ("readarr", {"key": "api_key"}),
+        ("sabnzbd", {"key": "api_key"}),
+        ("seerr", {"key": "api_key"}),
+        ("qbittorrent", {"password": "webui_password"}),
+        ("grafana", {"password": "admin_password"}),
+    ],
+)
+def test_widgets_name_the_secrets_they_sign_in_with(catalog, name, credentials):
+    assert catalog[name]["dashboard"]["widget_secrets"] == credentials
+
+
+@pytest.mark.parametrize("name", ["sonarr", "radarr", "lidarr", "prowlarr"])
+def test_arr_apps_behind_authelia_trust_its_sign_in(catalog, name):
+    environment = catalog[name]["environment"]
+    prefix = name.upper()
+    assert environment[f"{prefix}__AUTH__METHOD"] == "External"
+    assert environment[f"{prefix}__AUTH__REQUIRED"] == "Enabled"
+    assert {"name": "api_key", "env": f"{prefix}__AUTH__APIKEY"} in catalog[name]["secrets"]
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "secrets"),
+    [
+        ("readarr", "servarr", ["api_key"]),
+        ("qbittorrent", "qbittorrent", ["webui_password"]),
+        ("sabnzbd", "sabnzbd", ["api_key", "nzb_key"]),
+    ],
+)
+def test_seeded_apps_keep_their_credentials_out_of_the_environment(catalog, name, seed, secrets):
+    assert catalog[name]["seed"] == seed
+    assert [secret["name"] for secret in catalog[name]["secrets"]] == secrets
+    assert all(secret.get("seed") is True for secret in catalog[name]["secrets"])
+
+
+def test_only_stateless_services_may_run_several_copies(catalog):
+    assert sorted(name for name, service in catalog.items() if service["replicable"]) == ["homepage"]
+    assert catalog["homepage"]["replica_slots"] == [190, 191, 192]
+
+
+def test_crowdsec_reads_traefiks_access_log(catalog):
+    assert catalog["crowdsec"]["reads"] == {"traefik.logs": "/var/log/traefik"}
+    assert catalog["traefik"]["volumes"]["logs"] == "/var/log/traefik"
+    assert "crowdsecurity/traefik" in catalog["crowdsec"]["environment"]["COLLECTIONS"].split()
+
+
+def test_prometheus_reads_its_configuration_from_the_config_folder(catalog):
+    assert catalog["prometheus"]["config"] == "/etc/prometheus"
+    assert catalog["prometheus"]["volumes"] == {"data": "/prometheus"}
 
 
 def test_metrics_endpoints(catalog):
@@ -358,6 +416,7 @@ VALID = {
     "port": 8989,
 }
 REMOVE = object()
+HTTP_CHECK = ["CMD", "wget", "-q", "--spider", "http://localhost:8989/ping?x=1"]
 
 
 def sample(**changes: object) -> dict:
@@ -426,6 +485,31 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
         pytest.param(sample(environment={"BAD NAME": "x"}), "environment.BAD NAME", id="env-bad-name"),
         pytest.param(sample(secrets=["api_key"]), r"secrets\[0\]", id="secret-plain-string"),
         pytest.param(sample(secrets=[{"name": "api_key"}]), r"secrets\[0\]", id="secret-without-env"),
+        pytest.param(sample(secrets=[{"name": "api_key", "seed": "yes"}]), r"secrets\[0\]\.seed", id="seed-not-true"),
+        pytest.param(
+            sample(secrets=[{"name": "db.password", "seed": True}]), r"secrets\[0\]\.seed", id="seed-of-another"
+        ),
+        pytest.param(sample(seed="ini"), "seed", id="unknown-seed"),
+        pytest.param(sample(dashboard={"group": "Media", "colour": "red"}), "dashboard", id="dashboard-unknown-key"),
+        pytest.param(
+            sample(dashboard={"group": "Media", "widget_secrets": {"key": "api_key"}}),
+            r"dashboard\.widget_secrets",
+            id="widget-secrets-without-widget",
+        ),
+        pytest.param(
+            sample(dashboard={"widget": "sonarr", "widget_fields": {"port": 80}}),
+            r"dashboard\.widget_fields",
+            id="widget-field-not-string",
+        ),
+        pytest.param(sample(replicable="yes"), "replicable", id="replicable-not-bool"),
+        pytest.param(sample(replicable=True), "replica_slots", id="replicable-without-slots"),
+        pytest.param(sample(replica_slots=[150]), "replica_slots", id="slots-without-replicable"),
+        pytest.param(sample(replicable=True, replica_slots=[300]), "replica_slots", id="replica-slot-out-of-range"),
+        pytest.param(
+            sample(replicable=True, replica_slots=[150], healthcheck=["CMD", "true"]),
+            "healthcheck",
+            id="replicable-without-http-check",
+        ),
         pytest.param(sample(secrets=[{"name": "API key", "env": "KEY"}]), r"secrets\[0\]\.name", id="secret-bad-name"),
         pytest.param(sample(secrets=[{"name": "api_key", "env": "1KEY"}]), r"secrets\[0\]\.env", id="secret-bad-env"),
         pytest.param(
@@ -499,6 +583,31 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
             r"catalog/services/two\.yml: port 8080 is already used by one in the VPN namespace",
             id="vpn-port-twice",
         ),
+        pytest.param(
+            catalog_of(one=sample(), two=sample(slot=64, replicable=True, replica_slots=[63], healthcheck=HTTP_CHECK)),
+            r"catalog/services/two\.yml: replica_slots 63 is already taken by one",
+            id="replica-slot-of-a-service",
+        ),
+        pytest.param(
+            catalog_of(one=sample(replicable=True, replica_slots=[150, 150], healthcheck=HTTP_CHECK)),
+            r"catalog/services/one\.yml: replica_slots 150 is already taken",
+            id="replica-slot-twice",
+        ),
+        pytest.param(
+            catalog_of(one=sample(volumes={"logs": "/logs"}), two=sample(slot=64, reads={"one.cache": "/x"})),
+            r"catalog/services/two\.yml: reads\.one\.cache: one declares no folder cache",
+            id="reads-undeclared-folder",
+        ),
+        pytest.param(
+            catalog_of(one=sample(volumes={"logs": "/logs"}), two=sample(slot=64, reads={"one.logs": "logs"})),
+            r"catalog/services/two\.yml: reads\.one\.logs must be an absolute path",
+            id="reads-relative-target",
+        ),
+        pytest.param(
+            catalog_of(one=sample(dashboard={"widget": "sonarr", "widget_secrets": {"key": "api_key"}})),
+            r"catalog/services/one\.yml: dashboard\.widget_secrets\.key api_key: no such secret here",
+            id="widget-secret-undeclared",
+        ),
     ],
 )
 def test_a_bad_catalog_is_refused_naming_file_and_field(entries, message):
@@ -512,6 +621,36 @@ def test_a_declared_shared_secret_is_accepted():
         one=sample(secrets=[{"name": "db.password", "env": "DB_PASSWORD"}]),
     )
     assert normalise_catalog(entries)["one"]["secrets"] == [{"name": "db.password", "env": "DB_PASSWORD"}]
+
+
+def test_a_seeded_secret_and_a_replicable_service_are_accepted():
+    entry = normalise_entry(
+        "sample",
+        sample(
+            secrets=[{"name": "api_key", "seed": True}],
+            seed="servarr",
+            replicable=True,
+            replica_slots=[150],
+            healthcheck=HTTP_CHECK,
+        ),
+    )
+    assert entry["secrets"] == [{"name": "api_key", "seed": True}]
+    assert entry["replica_slots"] == [150]
+
+
+@pytest.mark.parametrize(
+    ("healthcheck", "path"),
+    [
+        (HTTP_CHECK, "/ping?x=1"),
+        (["CMD", "curl", "-fsS", "https://127.0.0.1:3000/api/healthcheck"], "/api/healthcheck"),
+        (["CMD", "wget", "-q", "--spider", "http://localhost:8080"], "/"),
+        (["CMD", "/healthchecker"], ""),
+        (None, ""),
+    ],
+    ids=["query", "https", "no-path", "no-url", "no-check"],
+)
+def test_the_health_path_comes_from_the_check_url(healthcheck, path):
+    assert health_path({"healthcheck": healthcheck}) == path
 
 
 def test_the_shipped_catalog_is_not_changed_by_normalising():

@@ -1,0 +1,92 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options shared by the Servarr modules (Sonarr, Radarr, Lidarr, Readarr, Prowlarr)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Documentation fragments of newmedia.mediastack's Servarr modules."""
+
+    # Which app, where, and how long to wait for it.
+    DOCUMENTATION = r"""
+options:
+  app:
+    description:
+      - The application. Sonarr and Radarr speak C(/api/v3); Lidarr, Readarr and Prowlarr C(/api/v1).
+      - The module checks that O(url) answers as this application.
+    type: str
+    required: true
+    choices: [lidarr, prowlarr, radarr, readarr, sonarr]
+  url:
+    description:
+      - Base URL of the application as the host running the task reaches it, with its URL base if
+        it has one, for example C(http://sonarr:8989) or C(https://media.example.com/sonarr).
+    type: str
+    required: true
+  api_key:
+    description:
+      - The application's API key (C(ApiKey) in its C(config.xml), or its C(<APP>__AUTH__APIKEY)
+        setting), sent as C(X-Api-Key).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  wait_attempts:
+    description:
+      - How many times to ask C(GET /api/vN/system/status) before giving up on an application that is
+        still starting. A wrong API key fails at once.
+    type: int
+    default: 30
+  wait_delay:
+    description: Seconds between two of those tries.
+    type: float
+    default: 2.0
+notes:
+  - Everything the task names (tags, profiles, custom formats, qualities) is looked up by name
+    before anything is written; a name the application does not have fails the task naming the
+    option, and nothing changes.
+"""
+
+    # Whether the object exists.
+    STATE = r"""
+options:
+  state:
+    description: Whether the object exists. V(absent) removes it; removing one that is not there changes nothing.
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+    # Objects carrying secrets the application answers masked.
+    SECRETS = r"""
+options:
+  update_secrets:
+    description:
+      - The applications answer a stored password or API key as C(********), so its value cannot be
+        compared. By default such a masked secret is neither compared nor sent (the application
+        keeps it); a secret that is not set yet, or that the application answers in clear, is
+        compared and set like any value. New objects get every secret given.
+      - With V(true), the given secrets are sent even where masked; as they cannot be compared, the
+        task then reports a change on every run. Use it once after rotating a secret.
+    type: bool
+    default: false
+"""
+
+    # Providers that test their peer when saved.
+    FORCE_SAVE = r"""
+options:
+  force_save:
+    description:
+      - When the object is enabled, the application tests the connection to its peer on every create
+        and update and refuses to save if the test fails. V(true) saves anyway, for wiring a peer that
+        is not up yet (the first run of a new stack).
+    type: bool
+    default: false
+"""

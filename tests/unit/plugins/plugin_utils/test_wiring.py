@@ -1,0 +1,98 @@
+"""The wiring plan: which app the configure playbook wires to which, at which address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import WiringError, categories, wiring
+
+CATALOG = load_catalog(Path(__file__).resolve().parents[4] / "catalog" / "services")
+LAYERS = ["mediastack_edge", "mediastack_data", "mediastack_media", "mediastack_content", "mediastack_observability"]
+
+
+def plan(hosts=None, **services):
+    inventory = {
+        "hosts": hosts or {"one": LAYERS},
+        "domain": "example.com",
+        "features": {"vpn": True},
+        "services": services,
+    }
+    return build_plan(CATALOG, inventory)
+
+
+@pytest.fixture(name="wired")
+def fixture_wired():
+    return wiring(plan(), CATALOG, {"data_root": "/srv/data/"})
+
+
+def test_every_planned_arr_app_gets_its_media_kind_root_folder_and_category(wired):
+    by_app = {entry["service"]: entry for entry in wired["servarr"]}
+    assert sorted(by_app) == ["lidarr", "radarr", "readarr", "sonarr"]
+    assert by_app["sonarr"]["root_folder"] == "/srv/data/media/tv"
+    assert by_app["radarr"]["category"] == "movies"
+    assert by_app["readarr"]["category_field"] == "musicCategory"
+    assert [client["service"] for client in by_app["sonarr"]["download_clients"]] == ["qbittorrent", "sabnzbd"]
+
+
+def test_download_clients_behind_the_vpn_are_reached_on_the_gateway(wired):
+    gateway = plan()["services"]["gluetun"]["addresses"]["media"]
+    urls = {client["service"]: client["url"] for client in wired["download_clients"]}
+    assert urls == {"qbittorrent": f"http://{gateway}:8080", "sabnzbd": f"http://{gateway}:8085"}
+
+
+def test_categories_cover_every_downloading_app_with_folders_on_the_data_tree(wired):
+    assert [(entry["app"], entry["torrent_path"]) for entry in wired["categories"]] == [
+        ("sonarr", "/srv/data/torrents/tv"),
+        ("radarr", "/srv/data/torrents/movies"),
+        ("lidarr", "/srv/data/torrents/music"),
+        ("readarr", "/srv/data/torrents/books"),
+        ("mylar3", "/srv/data/torrents/comics"),
+    ]
+
+
+def test_jellyfin_gets_one_library_per_media_kind_and_seerr_the_tv_and_film_apps(wired):
+    assert [library["collection_type"] for library in wired["jellyfin"]["libraries"]] == [
+        "tvshows", "movies", "music", "books",
+    ]  # fmt: skip
+    assert [server["kind"] for server in wired["seerr"]["servers"]] == ["sonarr", "radarr"]
+    assert wired["seerr"]["libraries"] == ["Shows", "Movies"]
+    assert wired["seerr"]["application_url"] == "https://seerr.example.com"
+
+
+def test_apps_switched_off_are_not_wired():
+    wired = wiring(plan(readarr={"enabled": False}, seerr={"enabled": False}), CATALOG, {})
+    assert [entry["service"] for entry in wired["servarr"]] == ["sonarr", "radarr", "lidarr"]
+    assert wired["seerr"] is None
+    assert wired["data_root"] == "/data"
+
+
+def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
+    hosts = {"edge": ["mediastack_edge"], "media": LAYERS[2:4], "data": ["mediastack_data", LAYERS[4]]}
+    planned = plan(hosts)
+    wired = wiring(planned, CATALOG, {})
+    sonarr = next(entry for entry in wired["servarr"] if entry["service"] == "sonarr")
+    assert sonarr["jellyfin_url"] == f"http://{planned['services']['jellyfin']['addresses']['media']}:8096"
+    assert wired["mylar3"]["host"] == "media"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"sonarr": "shared", "radarr": "shared"}, "mediastack_download_categories.radarr: category shared is"),
+        ({"sonarr": "movies"}, "mediastack_download_categories.radarr: category movies is already sonarr's"),
+        ({"plex": "tv"}, "mediastack_download_categories.plex: no such downloading app"),
+        (["tv"], "mediastack_download_categories: it is not a mapping"),
+    ],
+    ids=["two-apps-one-category", "default-taken", "unknown-app", "not-a-mapping"],
+)
+def test_a_category_used_by_two_apps_is_rejected_naming_the_variable(overrides, message):
+    with pytest.raises(WiringError, match=message):
+        categories(["sonarr", "radarr"], overrides)
+
+
+def test_a_category_can_be_renamed():
+    assert categories(["sonarr", "radarr"], {"sonarr": "series"}) == {"sonarr": "series", "radarr": "movies"}

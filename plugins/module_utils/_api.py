@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 
-from ansible.module_utils.urls import Request
+from ansible.module_utils.urls import Request, make_context
 
 
 class ApiError(Exception):
@@ -40,8 +40,13 @@ class ApiClient:
         self.app = app
         self.base_url = base_url.rstrip("/")
         self.cookies = http.cookiejar.CookieJar()
+        # One TLS context per client: building it per request costs more than the request.
         self.request_ = Request(
-            headers=dict(headers or {}), timeout=timeout, validate_certs=validate_certs, cookies=self.cookies
+            headers=dict(headers or {}),
+            timeout=timeout,
+            validate_certs=validate_certs,
+            cookies=self.cookies,
+            context=make_context(validate_certs=validate_certs),
         )
 
     def url(self, path: str, query: dict | None = None) -> str:

@@ -180,9 +180,13 @@ class StandIn:
     Every request is first checked against the spec: an invalid one is answered 400 and
     recorded in ``violations``; every answer is checked too. Use as a context manager.
     It listens on ``address`` (loopback, an ephemeral port, unless changed before entering).
+    ``HEAD`` is checked and answered as ``GET`` without the body. A path in ``unchecked_paths``
+    (a health check the spec lacks, say) is answered 200 with ``unchecked_answer`` before any
+    validation; ``log_message`` gets each request's log line (none by default).
     """
 
     address: tuple[str, int] = ("127.0.0.1", 0)
+    unchecked_paths: frozenset = frozenset()
 
     def __init__(self, spec: Spec):
         self.spec = spec
@@ -194,6 +198,13 @@ class StandIn:
     def handle(self, method: str, path: str, query: dict, body, headers) -> tuple[int, object]:
         raise NotImplementedError
 
+    def unchecked_answer(self, path: str) -> tuple[str, bytes]:
+        """Content type and body of the 200 answered on an unchecked path."""
+        return "application/json", json.dumps({"status": "OK", "path": path}).encode()
+
+    def log_message(self, client: str, line: str) -> None:
+        """One request's log line (from ``client``); a stand-in served on its own prints it."""
+
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
@@ -203,14 +214,18 @@ class StandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args):
-                return
+            def log_message(self, fmt, *args):
+                stand_in.log_message(self.client_address[0], fmt % args)
 
             def _serve(self):
                 parts = urllib.parse.urlsplit(self.path)
                 query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if parts.path in stand_in.unchecked_paths:
+                    self._send(200, *stand_in.unchecked_answer(parts.path))
+                    return
+                method = "GET" if self.command == "HEAD" else self.command
                 body = None
                 if raw:
                     kind = self.headers.get("Content-Type", "")
@@ -218,27 +233,31 @@ class StandIn:
                         try:
                             body = json.loads(raw)
                         except ValueError:
-                            stand_in.violations.append(f"{self.command} {parts.path}: body is not JSON")
+                            stand_in.violations.append(f"{method} {parts.path}: body is not JSON")
                     else:
                         body = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
                 stand_in.requests.append((self.command, parts.path))
-                problems = stand_in.spec.check_request(self.command, parts.path, query, body)
+                problems = stand_in.spec.check_request(method, parts.path, query, body)
                 if problems:
                     stand_in.violations += problems
                     status, answer = 400, {"message": "; ".join(problems)}
                 else:
-                    status, answer = stand_in.handle(self.command, parts.path, query, body, self.headers)
+                    status, answer = stand_in.handle(method, parts.path, query, body, self.headers)
                     if status < 400 or status == 404:
-                        stand_in.violations += stand_in.spec.check_response(self.command, parts.path, status, answer)
+                        stand_in.violations += stand_in.spec.check_response(method, parts.path, status, answer)
                 payload = b"" if answer is None else json.dumps(answer).encode()
+                self._send(status, "application/json", payload)
+
+            def _send(self, status, content_type, payload):
                 self.send_response(status)
                 if payload:
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
         self.server = ThreadingHTTPServer(self.address, Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)

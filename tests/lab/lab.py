@@ -21,7 +21,9 @@ import argparse
 import hashlib
 import json
 import os
+import platform
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -119,6 +121,37 @@ REAL_SERVERS = {
 # Stand-ins that are programs of their own (tests/lab/standins/<service>.py), not the shared one,
 # and the Debian packages each needs.
 OWN_STANDINS = {"authelia": ("python3-argon2", "python3-yaml")}
+# Services the configure playbook wires over their API: the lab serves their contract stand-in
+# (tests/contract/<module>.py, through standins/api.py) -> (module, its extra arguments, spec file
+# in ../shared/specs or None). Without its spec a service gets the shared stand-in.
+API_STANDINS = {
+    "sonarr": ("servarr", ("--app", "sonarr"), "sonarr-v3.openapi.json"),
+    "radarr": ("servarr", ("--app", "radarr"), "radarr-v3.openapi.json"),
+    "lidarr": ("servarr", ("--app", "lidarr"), "lidarr-v1.openapi.json"),
+    "readarr": ("servarr", ("--app", "readarr"), "readarr-v1.openapi.json"),
+    "prowlarr": ("servarr", ("--app", "prowlarr"), "prowlarr-v1.openapi.json"),
+    "jellyfin": ("jellyfin", (), "jellyfin.openapi.json"),
+    "seerr": ("seerr", ("--library", "Movies", "--library", "Shows"), "seerr.openapi.yml"),
+    "sabnzbd": ("sabnzbd", (), None),
+}
+API_STANDIN_PROGRAM = "api.py"
+CONTRACT_DIR = ROOT / "tests" / "contract"
+SPECS_DIR = ROOT.parent / "shared" / "specs"
+# What the contract stand-ins import that Debian bookworm lacks (its python3-jsonschema 4.10 has no
+# `referencing`), pinned to the venv's versions: wheels for the stack base's python, downloaded
+# once into .lab/cache/wheels and installed offline by the image with Debian's pip.
+API_STANDIN_WHEELS = (
+    "attrs==26.1.0",
+    "jsonschema==4.26.0",
+    "jsonschema-specifications==2025.9.1",
+    "pyyaml==6.0.3",
+    "referencing==0.37.0",
+    "rpds-py==2026.9.1",
+    "typing-extensions==4.16.0",
+)
+API_STANDIN_PYTHON = "3.11"
+API_STANDIN_PACKAGES = ("python3-pip",)
+WHEELS_DIR = CACHE_DIR / "wheels"
 # Health-check programs every stack image has (the stack base installs them).
 BASE_PROGRAMS = ("curl", "wget", "busybox", "python3", "sh", "bash")
 BASE_PROGRAM_DIRS = ("/bin/", "/usr/bin/")
@@ -1184,6 +1217,61 @@ def calibreweb_wheels(version: str) -> Path:
     return wheels
 
 
+def api_standin_wheels() -> Path:
+    """The contract stand-ins' wheels (API_STANDIN_WHEELS), downloaded once into .lab/cache/wheels."""
+    pins = WHEELS_DIR / "pins.txt"
+    wanted = "".join(f"{pin}\n" for pin in API_STANDIN_WHEELS)
+    if pins.is_file() and pins.read_text() == wanted:
+        return WHEELS_DIR
+    shutil.rmtree(WHEELS_DIR, ignore_errors=True)
+    WHEELS_DIR.mkdir(parents=True)
+    venv_pip(
+        "download", "--only-binary=:all:", "--python-version", API_STANDIN_PYTHON,
+        "--platform", f"manylinux2014_{platform.machine()}", "--dest", str(WHEELS_DIR), *API_STANDIN_WHEELS,
+        what="pip download the contract stand-ins' wheels",
+    )  # fmt: skip
+    pins.write_text(wanted)
+    say(f"stack-images: placed {len(list(WHEELS_DIR.glob('*.whl')))} wheels for the API stand-ins in {WHEELS_DIR}")
+    return WHEELS_DIR
+
+
+def api_standin_fallback(name: str) -> str:
+    """Why an API service gets the shared stand-in instead of its contract one ('' when it does not)."""
+    _module, _args, spec = API_STANDINS[name]
+    if spec and not (SPECS_DIR / spec).is_file():
+        return f"shared stand-in: no {spec} in {SPECS_DIR}"
+    return ""
+
+
+def standin_note(name: str) -> str:
+    """What the build table says about a service's stand-in ('' for the shared one)."""
+    if name not in API_STANDINS:
+        return ""
+    module, args, _spec = API_STANDINS[name]
+    return api_standin_fallback(name) or f"contract stand-in: {' '.join([module, *args])}"
+
+
+def api_standin_files(name: str, app: Path) -> dict[str, str]:
+    """Place a contract stand-in (its module, the spec and the wheels it needs) in app/; its build args.
+
+    The package keeps its repository path (app/tests/contract/), so the modules import each other
+    in the image as they do here; the spec lies in app/specs/, the wheels in app/wheels/.
+    """
+    module, args, spec = API_STANDINS[name]
+    package = app / "tests" / "contract"
+    package.mkdir(parents=True)
+    shutil.copy2(ROOT / "tests" / "__init__.py", app / "tests" / "__init__.py")
+    for file in dict.fromkeys(["__init__.py", "openapi.py", f"{module}.py"]):
+        shutil.copy2(CONTRACT_DIR / file, package / file)
+    if spec:
+        (app / "specs").mkdir()
+        link_or_copy(SPECS_DIR / spec, app / "specs" / spec)
+    (app / "wheels").mkdir()
+    for wheel in sorted(api_standin_wheels().glob("*.whl")):
+        link_or_copy(wheel, app / "wheels" / wheel.name)
+    return {"STANDIN_CONTRACT": module, "STANDIN_CONTRACT_ARGS": shlex.join(args), "STANDIN_SPEC": spec or ""}
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Hard-link a cached artefact into a build context (copy across file systems)."""
     try:
@@ -1253,8 +1341,12 @@ def standin_shims(entry: dict) -> dict[str, str]:
 
 
 def standin_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[str, str]] | None:
-    """Assemble a stand-in's build context and build args; None when its own program is missing."""
-    program = f"{name}.py" if name in OWN_STANDINS else STANDIN_PROGRAM
+    """Assemble a stand-in's build context and build args; None when its own program is missing.
+
+    A service of API_STANDINS gets its contract stand-in (api.py) when its spec is there.
+    """
+    contract = name in API_STANDINS and not api_standin_fallback(name)
+    program = API_STANDIN_PROGRAM if contract else f"{name}.py" if name in OWN_STANDINS else STANDIN_PROGRAM
     if not (STANDINS_DIR / program).is_file():
         return None
     context = workdir / name
@@ -1278,8 +1370,10 @@ def standin_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[s
         ),
         "STANDIN_METRICS": entry["metrics"]["path"] if entry.get("metrics") else "",
         "STANDIN_USER": standin_user(entry),
-        "STANDIN_PACKAGES": " ".join(OWN_STANDINS.get(name, ())),
+        "STANDIN_PACKAGES": " ".join(API_STANDIN_PACKAGES if contract else OWN_STANDINS.get(name, ())),
     }
+    if contract:
+        build_args.update(api_standin_files(name, context / "app"))
     return context, build_args
 
 
@@ -1384,7 +1478,7 @@ def stack_image(name: str, entry: dict, workdir: Path, stack_base: str) -> list[
     started = time.monotonic()
     assembled = real_context(name, entry, workdir) if kind == "real" else standin_context(name, entry, workdir)
     if assembled is None:
-        return [name, kind, reference, f"skipped: tests/lab/standins/{name}.py is missing", "-", "-"]
+        return [name, kind, reference, f"skipped: tests/lab/standins/{name}.py is missing", "-", "-", ""]
     context, build_args = assembled
     build_args["STACK_BASE"] = STACK_BASE_IMAGE
     inputs = inputs_hash({"reference": reference, "kind": kind, "args": build_args, "base_id": stack_base}, context)
@@ -1396,7 +1490,8 @@ def stack_image(name: str, entry: dict, workdir: Path, stack_base: str) -> list[
         docker_build(reference, context, build_args, labels, STACK_LOGS / f"{name}.log")
         built = "built"
     pushed = push_stack_image(reference, entry["path"], entry["version"])
-    return [name, kind, reference, built, pushed, f"{time.monotonic() - started:.0f}"]
+    note = standin_note(name) if kind == "stand-in" else ""
+    return [name, kind, reference, built, pushed, f"{time.monotonic() - started:.0f}", note]
 
 
 def cmd_stack_images(_args: argparse.Namespace) -> None:
@@ -1407,7 +1502,7 @@ def cmd_stack_images(_args: argparse.Namespace) -> None:
     catalog = read_catalog()
     started = time.monotonic()
     stack_base = build_stack_base(build_base())
-    rows = [["service", "kind", "image", "build", "registry", "s"]]
+    rows = [["service", "kind", "image", "build", "registry", "s", "notes"]]
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stack-", dir=STATE_DIR) as workdir:
         rows += [stack_image(name, entry, Path(workdir), stack_base) for name, entry in sorted(catalog.items())]
@@ -1423,6 +1518,8 @@ def cmd_stack_images(_args: argparse.Namespace) -> None:
     for row in rows[1:]:
         if row[3].startswith("skipped"):
             say(f"stack-images: {row[0]} {row[3]}; its image is not in the registry")
+        elif row[6].startswith("shared stand-in"):
+            say(f"stack-images: {row[0]} answers only its health paths ({row[6]}); the configure lab test skips")
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -1,15 +1,20 @@
 """The whole platform deployed by site.yml through the real deploy path, on one lab host and split
 over three (edge, media, data): images from the lab registry via the registry override,
 certificates from the lab's ACME CA (pebble), Authelia's forward-auth answered by its stand-in,
-which evaluates the generated access_control."""
+which evaluates the generated access_control. Then the configure playbook wires the apps: the real
+qBittorrent, and contract stand-ins of the *arr apps, Jellyfin, Seerr and SABnzbd that refuse any
+request their upstream OpenAPI document (or API reference) does not allow."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import socket
 import ssl
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +45,12 @@ TOPOLOGIES = {
 }
 
 
-def site(topology: Topology, *extra: str):
-    return run_playbook("-i", str(topology.inventory), "--limit", ":".join(topology.hosts), "site.yml", *extra)
+def site(topology: Topology, *extra: str, playbook: str = "site.yml"):
+    return run_playbook("-i", str(topology.inventory), "--limit", ":".join(topology.hosts), playbook, *extra)
+
+
+def configure(topology: Topology, *extra: str):
+    return site(topology, *extra, playbook="playbooks/configure.yml")
 
 
 def acme(command: str) -> None:
@@ -59,9 +68,11 @@ def fixture_stack(request):
         acme("stop")
         acme("start")
         try:
-            first = site(topology)
+            # Deploy first, then wire: configure.yml runs twice after the deploy.
+            first = site(topology, "--skip-tags", "configure")
             assert first.returncode == 0, "site.yml failed on fresh lab hosts"
-            yield topology, first
+            wired = [configure(topology), configure(topology)]
+            yield topology, first, wired
         finally:
             acme("stop")
 
@@ -103,14 +114,14 @@ def https_get(host: str, path: str = "/", accept: str = "text/html") -> tuple[in
 
 
 def test_site_converges_fresh_hosts(stack):
-    topology, first = stack
+    topology, first, _wired = stack
     for host in topology.hosts:
         assert recap(first.stdout)[host]["failed"] == 0
         assert recap(first.stdout)[host]["changed"] > 0
 
 
 def test_each_layer_runs_where_the_inventory_puts_it(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     for host, service in ((topology.edge, "traefik"), (topology.media, "sonarr"), (topology.data, "postgres")):
         probe = ssh(topology.address(host), "docker ps --format '{{.Names}}'")
         assert probe.returncode == 0, probe.stderr
@@ -121,7 +132,7 @@ def test_each_layer_runs_where_the_inventory_puts_it(stack):
 
 
 def test_the_host_carries_what_was_applied(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     probe = ssh(
         topology.address(topology.edge),
         "id -u media; id -g media; stat -c '%a %U:%G' /data/media/movies /data/usenet/complete/tv;"
@@ -138,7 +149,7 @@ def test_the_host_carries_what_was_applied(stack):
 
 
 def test_every_route_answers_over_https_with_a_certificate_from_the_acme_ca(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     checked = []
     for route in routes(topology):
         status, _headers, certificate = https_get(route["host"])
@@ -175,7 +186,7 @@ def test_plain_http_is_redirected_to_https(stack):
 
 
 def test_a_service_on_the_data_segment_cannot_open_a_connection_out(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     address = topology.address(topology.data)
     # The registry on this machine answers from every other segment; from the data segment
     # nothing leads there (or anywhere out): the lab's router drops it.
@@ -188,7 +199,7 @@ def test_a_service_on_the_data_segment_cannot_open_a_connection_out(stack):
 
 
 def test_a_service_on_the_data_segment_answers_its_consumers(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     # Authelia (edge) keeps its sessions in Redis (data), maybe on another host: the data segment
     # spans the hosts even though it has no way out.
     probe = ssh(
@@ -199,7 +210,7 @@ def test_a_service_on_the_data_segment_answers_its_consumers(stack):
 
 
 def test_a_second_run_changes_nothing(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     again = site(topology)
     assert again.returncode == 0
     for host in topology.hosts:
@@ -207,7 +218,7 @@ def test_a_second_run_changes_nothing(stack):
 
 
 def test_check_mode_with_diff_on_the_converged_platform_changes_nothing(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     check = site(topology, "--check", "--diff")
     assert check.returncode == 0
     for host in topology.hosts:
@@ -215,9 +226,96 @@ def test_check_mode_with_diff_on_the_converged_platform_changes_nothing(stack):
 
 
 def test_verify_alone_by_tag(stack):
-    topology, _first = stack
+    topology, _first, _wired = stack
     result = site(topology, "--tags", "verify")
     assert result.returncode == 0
     assert "Assert that every service planned for this host runs, healthy" in result.stdout
     for host in topology.hosts:
         assert recap(result.stdout)[host]["failed"] == 0
+
+
+def secret(name: str) -> str:
+    store = yaml.safe_load((ROOT / ".lab" / "secrets.yml").read_text(encoding="utf-8"))
+    return str(store[name])
+
+
+def api_get(url: str, key: str) -> object:
+    assert url.startswith("http://10.10."), "only lab addresses"
+    request = urllib.request.Request(url, headers={"X-Api-Key": key, "Accept": "application/json"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        return json.load(answer)
+
+
+def plan_of(topology: Topology) -> dict:
+    rendered = ROOT / ".lab" / "render"
+    routes(topology)  # renders the plan too
+    return yaml.safe_load((rendered / "plan.yaml").read_text(encoding="utf-8"))
+
+
+def test_configure_wires_the_apps_and_a_second_run_changes_nothing(stack):
+    topology, _first, wired = stack
+    assert wired[0].returncode == 0, "the first configure run failed"
+    assert sum(recap(wired[0].stdout)[host]["changed"] for host in topology.hosts) > 0
+    assert wired[1].returncode == 0, "the second configure run failed"
+    for host in topology.hosts:
+        assert recap(wired[1].stdout)[host]["changed"] == 0, host
+
+
+def test_the_apps_hold_what_configure_sent(stack):
+    topology, _first, _wired = stack
+    services = plan_of(topology)["services"]
+    sonarr = f"http://{services['sonarr']['addresses']['media']}:8989/api/v3"
+    key = secret("sonarr.api_key")
+    assert [folder["path"] for folder in api_get(f"{sonarr}/rootfolder", key)] == ["/data/media/tv"]
+    clients = {client["name"]: client for client in api_get(f"{sonarr}/downloadclient", key)}
+    assert sorted(clients) == ["QBittorrent", "Sabnzbd"]
+    fields = {field["name"]: field.get("value") for field in clients["QBittorrent"]["fields"]}
+    assert fields["tvCategory"] == "tv"
+    assert fields["host"] == services["gluetun"]["addresses"]["media"]
+    assert api_get(f"{sonarr}/config/mediamanagement", key)["copyUsingHardlinks"] is True
+    prowlarr = f"http://{services['prowlarr']['addresses']['media']}:9696/api/v1"
+    applications = api_get(f"{prowlarr}/applications", secret("prowlarr.api_key"))
+    assert sorted(app["name"] for app in applications) == ["Lidarr", "Radarr", "Readarr", "Sonarr"]
+    assert {app["syncLevel"] for app in applications} == {"fullSync"}
+
+
+def test_the_real_qbittorrent_files_each_app_under_its_category(stack):
+    topology, _first, _wired = stack
+    services = plan_of(topology)["services"]
+    base = f"http://{services['gluetun']['addresses']['media']}:8080"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = urllib.request.Request(  # noqa: S310 - a lab address
+        f"{base}/api/v2/auth/login",
+        data=urllib.parse.urlencode({"username": "admin", "password": secret("qbittorrent.webui_password")}).encode(),
+        headers={"Referer": base},
+    )
+    with opener.open(login, timeout=10) as answer:
+        assert answer.read() == b"Ok."
+    with opener.open(f"{base}/api/v2/torrents/categories", timeout=10) as answer:
+        categories = json.load(answer)
+    assert {name: entry["savePath"] for name, entry in categories.items()} == {
+        "tv": "/data/torrents/tv",
+        "movies": "/data/torrents/movies",
+        "music": "/data/torrents/music",
+        "books": "/data/torrents/books",
+        "comics": "/data/torrents/comics",
+    }
+    with opener.open(f"{base}/api/v2/app/preferences", timeout=10) as answer:
+        preferences = json.load(answer)
+    assert preferences["auto_tmm_enabled"] is True
+    assert preferences["save_path"].rstrip("/") == "/data/torrents"
+
+
+def test_no_stand_in_saw_a_request_its_upstream_spec_forbids(stack):
+    topology, _first, _wired = stack
+    services = plan_of(topology)["services"]
+    for name in ("sonarr", "radarr", "lidarr", "readarr", "prowlarr", "jellyfin", "seerr", "sabnzbd"):
+        host = services[name]["host"]
+        logs = ssh(topology.address(host), f"docker logs mediastack-{name} 2>&1")
+        assert logs.returncode == 0, logs.stderr
+        assert "violation:" not in logs.stdout, (
+            name,
+            [line for line in logs.stdout.splitlines() if "violation" in line],
+        )
+        assert "request" in logs.stdout.lower() or "GET" in logs.stdout, name

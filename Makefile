@@ -15,7 +15,7 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo galaxy-build render clean
+.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ demo: lab-up ## Build the lab, deploy the whole platform into it, print each rou
 	  -e mediastack_render_dir=$(CURDIR)/.lab/demo
 	$(BIN)/python tools/lab_report.py --inventory $(DEMO_INVENTORY) --limit "$(subst $() ,:,$(DEMO_HOSTS))" \
 	  --plan .lab/demo/plan.yaml
+
+bench: lab-prepare ## Time the deploy phase against plain docker compose, and a no-op re-run (printed)
+	$(BIN)/python tools/bench.py --host $(firstword $(DEMO_HOSTS))
 
 galaxy-build: venv ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path .build

@@ -100,7 +100,9 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         user, group = _owner(catalog, settings, service)
         path = f"{root}/{service}/{rest}"
         folder = path.rsplit("/", 1)[0]
-        directories.setdefault(folder, (user, group, "0750"))
+        # Inside the service's own folder, as for the folder itself: the mode is the image's
+        # business (CrowdSec's first start copies its packaged tree, modes included, over it).
+        directories.setdefault(folder, (user, group, ""))
         files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
     if "authelia" in services:
         files.append(_users_file(root, catalog, settings, store, masked))

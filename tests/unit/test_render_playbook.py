@@ -158,8 +158,19 @@ def test_compose_projects_pass_composes_own_check(single, tmp_path):
         ({"mediastack_services": {"jellyfin": {"groups": ["family"]}}}, "group family is not defined"),
         ({"mediastack_auth_cookie_domain": "example.org"}, "Cannot plan mediastack_auth_cookie_domain"),
         ({"mediastack_segments": {"data": "10.10.0.0/16"}}, "overlaps"),
+        (
+            {"mediastack_download_categories": {"radarr": "tv"}},
+            "mediastack_download_categories.radarr: category tv is already sonarr's",
+        ),
     ],
-    ids=["unknown-service", "subdomain-twice", "undefined-group", "cookie-domain", "segments-overlap"],
+    ids=[
+        "unknown-service",
+        "subdomain-twice",
+        "undefined-group",
+        "cookie-domain",
+        "segments-overlap",
+        "category-twice",
+    ],
 )
 def test_bad_input_stops_before_anything_is_written(extra_vars, message, tmp_path):
     out = tmp_path / "out"

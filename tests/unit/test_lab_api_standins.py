@@ -117,7 +117,7 @@ def running(name: str, **extra: str):
 def stop(process: subprocess.Popen) -> str:
     """Stop api.py (SIGTERM) and return what it logged."""
     process.terminate()
-    output, _ = process.communicate(timeout=STOP_WAIT_S)
+    output, _errors = process.communicate(timeout=STOP_WAIT_S)
     assert process.returncode == 0, output
     return output
 

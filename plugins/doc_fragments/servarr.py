@@ -90,3 +90,30 @@ options:
     type: bool
     default: false
 """
+
+    # Objects built on one of the application's implementations, with fields and tags:
+    # download clients, indexers, notifications and Prowlarr's applications.
+    PROVIDER = r"""
+options:
+  name:
+    description: The object's name in the application, unique there.
+    type: str
+    required: true
+  implementation:
+    description: What the object is, as the application names its implementation. Required to create one.
+    type: str
+  fields:
+    description:
+      - The object's settings by field name, as the application names them (camelCase).
+      - A name the implementation does not have fails the task.
+    type: dict
+    default: {}
+  secret_fields:
+    description: Fields holding secrets, such as C(password) or C(apiKey); kept out of logs. See O(update_secrets).
+    type: dict
+    default: {}
+  tags:
+    description: Names of the object's tags. Omit to leave them as they are.
+    type: list
+    elements: str
+"""

@@ -67,22 +67,32 @@ class JellyfinError(Exception):
 # --- connection --------------------------------------------------------------------------------
 
 
-def connection_options(api_key: bool = True) -> dict:
-    """The argument_spec entries the Jellyfin modules share (``api_key`` only where it may be used)."""
+def connection_options(credentials: str | None = "either") -> dict:
+    """The argument_spec entries the Jellyfin modules share.
+
+    ``credentials``: ``"either"``, an API key or an admin's ``username`` and ``password`` (see
+    ``CREDENTIAL_RULES``); ``"admin"``, ``username`` and ``password`` required; None, neither.
+    """
     options = {
         "url": {"type": "str", "required": True},
-        "username": {"type": "str"},
-        "password": {"type": "str", "no_log": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
         "ready_timeout": {"type": "int", "default": 120},
     }
-    if api_key:
+    if credentials:
+        required = credentials == "admin"
+        options["username"] = {"type": "str", "required": required}
+        options["password"] = {"type": "str", "required": required, "no_log": True}
+    if credentials == "either":
         options["api_key"] = {"type": "str", "no_log": True}
-    else:
-        options["username"]["required"] = True
-        options["password"]["required"] = True
     return options
+
+
+#: The AnsibleModule arguments that go with ``connection_options("either")``.
+CREDENTIAL_RULES = {
+    "required_one_of": [("api_key", "username")],
+    "required_together": [("username", "password")],
+}
 
 
 def authorization(token: str | None = None, device_id: str | None = None) -> str:

@@ -77,8 +77,13 @@ class ServarrError(Exception):
 # --- options -----------------------------------------------------------------------------------
 
 
-def argument_spec(state: bool = True, secrets: bool = True, **options) -> dict:
-    """The module's argument_spec: the connection options, ``state``, ``update_secrets``, then its own."""
+def argument_spec(state: bool = True, secrets: bool = True, provider: bool = False, **options) -> dict:
+    """The module's argument_spec: the connection options, ``state``, ``update_secrets``, then its own.
+
+    ``provider``: also the options of objects built on an implementation (download clients, indexers,
+    notifications, Prowlarr's applications): ``name``, ``implementation``, ``fields``,
+    ``secret_fields``, ``tags`` and ``force_save``.
+    """
     spec = {
         "app": {"type": "str", "required": True, "choices": sorted(APPS)},
         "url": {"type": "str", "required": True},
@@ -92,8 +97,21 @@ def argument_spec(state: bool = True, secrets: bool = True, **options) -> dict:
         spec["state"] = {"type": "str", "choices": ["present", "absent"], "default": "present"}
     if secrets:
         spec["update_secrets"] = {"type": "bool", "default": False, "no_log": False}
+    if provider:
+        spec.update(
+            name={"type": "str", "required": True},
+            implementation={"type": "str"},
+            fields={"type": "dict", "default": {}},
+            secret_fields={"type": "dict", "default": {}, "no_log": True},
+            tags={"type": "list", "elements": "str"},
+            force_save={"type": "bool", "default": False},
+        )
     spec.update(options)
     return spec
+
+
+#: ``required_if`` of the provider modules: a new object needs its implementation.
+PROVIDER_REQUIRED_IF = [("state", "present", ["implementation"])]
 
 
 # --- pure helpers ------------------------------------------------------------------------------

@@ -17,21 +17,17 @@ description:
     key chosen beforehand, so each consumer gets the one Jellyfin generated, kept across runs.
   - O(state=absent) revokes every key named O(app) (C(DELETE /Auth/Keys/{key})).
   - The key is a secret. It is never part of the diff; register the result with C(no_log).
+extends_documentation_fragment:
+  - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description: In check mode nothing is written; a key that would be created is returned as null.
   diff_mode:
-    support: full
     description: The diff shows whether a key for O(app) exists, never the key.
   idempotent:
-    support: full
     description: A second run returns the same key and changes nothing.
 options:
-  url:
-    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
-    type: str
-    required: true
   username:
     description: The admin user to sign in as (C(POST /Users/AuthenticateByName)).
     type: str
@@ -40,18 +36,6 @@ options:
     description: The admin's password.
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
-    type: int
-    default: 120
   app:
     description: The consumer's name the key is registered under, for example C(seerr).
     type: str
@@ -104,7 +88,7 @@ from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin impo
 
 
 def main():
-    argument_spec = connection_options(api_key=False)
+    argument_spec = connection_options("admin")
     argument_spec.update(
         app={"type": "str", "required": True},
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},

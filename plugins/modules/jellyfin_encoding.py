@@ -17,45 +17,14 @@ description:
     host's GPU facts; its result names these options.
   - The container must be given the device (C(/dev/dri) for VAAPI and QSV, the NVIDIA runtime for
     NVENC); this module only sets what Jellyfin uses.
+extends_documentation_fragment:
+  - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.jellyfin.CREDENTIALS
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the managed settings before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
-    type: str
-    required: true
-  api_key:
-    description:
-      - An API key (see M(newmedia.mediastack.jellyfin_api_key)), sent as C(Token) in the
-        C(Authorization) header.
-      - Give either O(api_key), or O(username) and O(password) of an admin.
-    type: str
-  username:
-    description: An admin user to sign in as (C(POST /Users/AuthenticateByName)) when no O(api_key) is given.
-    type: str
-  password:
-    description: The password of O(username).
-    type: str
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
-    type: int
-    default: 120
   hardware_acceleration:
     description: The acceleration API (C(HardwareAccelerationType)); C(none) transcodes in software.
     type: str
@@ -134,6 +103,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
+    CREDENTIAL_RULES,
     HARDWARE_ACCELERATION,
     JellyfinError,
     connect,
@@ -161,8 +131,7 @@ def main():
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        required_one_of=[("api_key", "username")],
-        required_together=[("username", "password")],
+        **CREDENTIAL_RULES,
         supports_check_mode=True,
     )
     try:

@@ -21,45 +21,16 @@ description:
   - Before anything is written, every folder to add is checked with C(POST /Environment/ValidatePath);
     a folder Jellyfin cannot see fails the task and nothing changes.
   - Jellyfin cannot change an existing library's collection type; asking for another type fails.
+extends_documentation_fragment:
+  - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.jellyfin.CREDENTIALS
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description: In check mode nothing is written (folders are still checked); the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the library's type, folders and managed options before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
-    type: str
-    required: true
-  api_key:
-    description:
-      - An API key (see M(newmedia.mediastack.jellyfin_api_key)), sent as C(Token) in the
-        C(Authorization) header.
-      - Give either O(api_key), or O(username) and O(password) of an admin.
-    type: str
-  username:
-    description: An admin user to sign in as (C(POST /Users/AuthenticateByName)) when no O(api_key) is given.
-    type: str
-  password:
-    description: The password of O(username).
-    type: str
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
-    type: int
-    default: 120
   name:
     description: The library's name, for example C(Movies).
     type: str
@@ -134,6 +105,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
     COLLECTION_TYPES,
+    CREDENTIAL_RULES,
     JellyfinError,
     connect,
     connection_options,
@@ -158,8 +130,7 @@ def main():
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        required_one_of=[("api_key", "username")],
-        required_together=[("username", "password")],
+        **CREDENTIAL_RULES,
         supports_check_mode=True,
     )
     try:

@@ -19,33 +19,17 @@ description:
   - Once the wizard is complete, nothing is sent but a sign-in as the admin
     (C(POST /Users/AuthenticateByName)); a refused password fails the task. The result is unchanged.
   - "Only the C(Authorization: MediaBrowser ...) header is used, never the legacy token headers."
+extends_documentation_fragment:
+  - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description: In check mode nothing is sent; the result tells whether the wizard would run.
   diff_mode:
-    support: full
     description: The diff shows the wizard's settings before and after, the admin password masked.
   idempotent:
-    support: full
     description: Once the wizard is complete, a run changes nothing.
 options:
-  url:
-    description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for Jellyfin to answer before giving up.
-    type: int
-    default: 120
   server_name:
     description: The server's name shown to clients.
     type: str
@@ -101,26 +85,25 @@ version:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
-from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import JellyfinError, ensure_startup
+from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
+    JellyfinError,
+    connection_options,
+    ensure_startup,
+)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "url": {"type": "str", "required": True},
-            "validate_certs": {"type": "bool", "default": True},
-            "timeout": {"type": "int", "default": 30},
-            "ready_timeout": {"type": "int", "default": 120},
-            "server_name": {"type": "str", "default": "Jellyfin"},
-            "ui_culture": {"type": "str", "default": "en-US"},
-            "metadata_language": {"type": "str", "default": "en"},
-            "metadata_country": {"type": "str", "default": "US"},
-            "admin_username": {"type": "str", "required": True},
-            "admin_password": {"type": "str", "required": True, "no_log": True},
-            "enable_remote_access": {"type": "bool", "default": True},
-        },
-        supports_check_mode=True,
+    argument_spec = connection_options(credentials=None)
+    argument_spec.update(
+        server_name={"type": "str", "default": "Jellyfin"},
+        ui_culture={"type": "str", "default": "en-US"},
+        metadata_language={"type": "str", "default": "en"},
+        metadata_country={"type": "str", "default": "US"},
+        admin_username={"type": "str", "required": True},
+        admin_password={"type": "str", "required": True, "no_log": True},
+        enable_remote_access={"type": "bool", "default": True},
     )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = ensure_startup(module.params, module.check_mode)
     except (JellyfinError, ApiError) as error:

@@ -25,15 +25,13 @@ description:
     pre-seed the API key. A new file starts with C(config_version) so Mylar3 runs no migration.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description: In check mode the file is not written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the given settings before and after, secrets as C(********).
   idempotent:
-    support: full
     description: A second run with the same settings changes nothing.
 options:
   path:

@@ -20,38 +20,26 @@ extends_documentation_fragment:
   - newmedia.mediastack.servarr.STATE
   - newmedia.mediastack.servarr.SECRETS
   - newmedia.mediastack.servarr.FORCE_SAVE
+  - newmedia.mediastack.servarr.PROVIDER
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the application before and after, fields as a mapping, secrets masked.
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) is set).
 notes:
   - O(app) must be V(prowlarr).
 options:
-  name:
-    description: The application's name in Prowlarr, unique there.
-    type: str
-    required: true
   implementation:
     description: The application kind, C(Sonarr), C(Radarr), C(Lidarr) or C(Readarr). Required to create one.
-    type: str
   fields:
     description:
       - The application's settings by field name, for example C(prowlarrUrl) (Prowlarr as the
         application reaches it, e.g. C(http://prowlarr:9696)), C(baseUrl) (the application as
         Prowlarr reaches it, e.g. C(http://sonarr:8989)) and C(syncCategories) (a list of
         Newznab category numbers).
-    type: dict
-    default: {}
   secret_fields:
     description: Fields holding secrets, normally C(apiKey) (the application's API key). See O(update_secrets).
-    type: dict
-    default: {}
   sync_level:
     description:
       - What Prowlarr keeps in sync. V(fullSync) adds, changes and removes indexers in the
@@ -61,8 +49,6 @@ options:
     choices: [disabled, addOnly, fullSync]
   tags:
     description: Names of the tags that limit which indexers are synced. Omit to leave them as they are.
-    type: list
-    elements: str
 """
 
 EXAMPLES = r"""
@@ -96,22 +82,21 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import argument_spec, run
+from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import (
+    PROVIDER_REQUIRED_IF,
+    argument_spec,
+    run,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr_resources import Application
 
 
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
-            name={"type": "str", "required": True},
-            implementation={"type": "str"},
-            fields={"type": "dict", "default": {}},
-            secret_fields={"type": "dict", "default": {}, "no_log": True},
+            provider=True,
             sync_level={"type": "str", "choices": ["disabled", "addOnly", "fullSync"]},
-            tags={"type": "list", "elements": "str"},
-            force_save={"type": "bool", "default": False},
         ),
-        required_if=[("state", "present", ["implementation"])],
+        required_if=PROVIDER_REQUIRED_IF,
         supports_check_mode=True,
     )
     run(module, Application)

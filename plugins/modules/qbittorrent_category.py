@@ -15,41 +15,13 @@ description:
     (C(editCategory)) or removes (C(removeCategories)) the category O(name).
   - Sonarr, Radarr and the other download managers file their torrents under a category each; with
     automatic torrent management the category's save path decides where the files land.
+extends_documentation_fragment:
+  - newmedia.mediastack.qbittorrent
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is sent; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the category before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of qBittorrent's WebUI, for example C(http://gluetun:8080).
-    type: str
-    required: true
-  username:
-    description: WebUI user name.
-    type: str
-    default: admin
-  password:
-    description: WebUI password (the one seeded into C(qBittorrent.conf)).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for the WebUI to answer before giving up.
-    type: int
-    default: 120
   name:
     description: The category's name, for example C(tv-sonarr).
     type: str

@@ -22,41 +22,15 @@ description:
     reported as changed on every run).
   - Values are converted to the type qBittorrent returns (C("true") to a boolean, C("6881") to a
     number); list-valued keys such as C(bypass_auth_subnet_whitelist) also take a list.
+extends_documentation_fragment:
+  - newmedia.mediastack.qbittorrent
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is sent; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the given keys before and after, passwords as C(********).
   idempotent:
-    support: full
     description: A second run with the same preferences changes nothing (unless O(update_secrets) pushes a password).
 options:
-  url:
-    description: Base URL of qBittorrent's WebUI, for example C(http://gluetun:8080).
-    type: str
-    required: true
-  username:
-    description: WebUI user name.
-    type: str
-    default: admin
-  password:
-    description: WebUI password (the one seeded into C(qBittorrent.conf)).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for the WebUI to answer before giving up.
-    type: int
-    default: 120
   preferences:
     description: The preferences to set, by the key names C(GET /api/v2/app/preferences) returns.
     type: dict

@@ -16,37 +16,13 @@ description:
   - SABnzbd keeps category names in lower case; O(name) is lowered the same way.
   - Sonarr, Radarr and the other download managers file their jobs under a category each; the
     category's folder decides where finished jobs land.
+extends_documentation_fragment:
+  - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is sent; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the category before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
-    type: str
-    required: true
-  api_key:
-    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
-    type: int
-    default: 120
   name:
     description: The category's name, for example C(tv). C(*) is SABnzbd's default category, which cannot be removed.
     type: str

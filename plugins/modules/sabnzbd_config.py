@@ -21,37 +21,15 @@ description:
   - Values are converted to the type SABnzbd returns (C(true) to C(1), a list for list settings).
   - The passwords C(password) and C(email_pwd) are answered as asterisks; they are sent when SABnzbd
     has none or when O(update_secrets) is true.
+extends_documentation_fragment:
+  - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is sent; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the given keys before and after, passwords and keys as C(********).
   idempotent:
-    support: full
     description: A second run with the same settings changes nothing (unless O(update_secrets) pushes a password).
 options:
-  url:
-    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
-    type: str
-    required: true
-  api_key:
-    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
-    type: int
-    default: 120
   misc:
     description: The [misc] settings to set, by the key names C(mode=get_config&section=misc) returns.
     type: dict

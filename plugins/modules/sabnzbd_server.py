@@ -17,37 +17,15 @@ description:
   - SABnzbd answers the password as asterisks, so O(password) is sent when the server is added, when
     SABnzbd holds none, or when O(update_secrets) is true. Give the provider's credentials from the
     vaulted inventory and run the task with C(no_log).
+extends_documentation_fragment:
+  - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is sent; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the server before and after, the password as C(********).
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) pushes the password).
 options:
-  url:
-    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
-    type: str
-    required: true
-  api_key:
-    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
-    type: int
-    default: 120
   name:
     description: The server's name in SABnzbd (its section in C(sabnzbd.ini)), usually the host name.
     type: str

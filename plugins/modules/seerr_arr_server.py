@@ -18,37 +18,15 @@ description:
     profile or root folder the server does not have fails the task before anything is written.
   - The server's API key is never shown (C(********)) and, on an existing server, only pushed when
     O(update_secrets) is true.
+extends_documentation_fragment:
+  - newmedia.mediastack.seerr
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description: In check mode nothing is written (the connection test still runs); the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the server's settings before and after, the API key masked.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of Seerr (or Jellyseerr), for example C(http://seerr:5055); the API is under C(/api/v1).
-    type: str
-    required: true
-  api_key:
-    description: Seerr's API key (sent as C(X-Api-Key)), the one the deploy seeds through the container's C(API_KEY).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for C(GET /api/v1/status) to answer before giving up.
-    type: int
-    default: 120
   kind:
     description: Whether the server is a Sonarr (series) or a Radarr (films).
     type: str

@@ -22,39 +22,17 @@ description:
   - Lays O(application_url), O(application_title), O(local_login) and O(main_settings) over the main
     settings (C(POST /settings/main)), and marks the setup complete (C(POST /settings/initialize)).
   - Once initialized with matching libraries and settings, nothing is written.
+extends_documentation_fragment:
+  - newmedia.mediastack.seerr
+  - newmedia.mediastack.attributes
 attributes:
   check_mode:
-    support: full
     description:
       - In check mode nothing is written; the result tells what would change.
       - On a fresh instance nothing can be read before the sign-in, so the plan is reported as is.
   diff_mode:
-    support: full
     description: The diff shows whether Seerr is initialized, the enabled libraries and the managed main settings.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
-  url:
-    description: Base URL of Seerr (or Jellyseerr), for example C(http://seerr:5055); the API is under C(/api/v1).
-    type: str
-    required: true
-  api_key:
-    description: Seerr's API key (sent as C(X-Api-Key)), the one the deploy seeds through the container's C(API_KEY).
-    type: str
-    required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for C(GET /api/v1/status) to answer before giving up.
-    type: int
-    default: 120
   jellyfin_url:
     description: Jellyfin as the Seerr container reaches it, for example C(http://jellyfin:8096).
     type: str

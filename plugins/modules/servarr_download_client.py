@@ -21,40 +21,24 @@ extends_documentation_fragment:
   - newmedia.mediastack.servarr.STATE
   - newmedia.mediastack.servarr.SECRETS
   - newmedia.mediastack.servarr.FORCE_SAVE
+  - newmedia.mediastack.servarr.PROVIDER
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the client before and after, its fields as a mapping, secrets masked.
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) is set).
 options:
-  name:
-    description: The client's name in the application, unique there.
-    type: str
-    required: true
   implementation:
     description:
       - The client software as the application names it, for example C(QBittorrent), C(Sabnzbd),
         C(Transmission), C(Deluge), C(Nzbget). Required to create a client.
-    type: str
   fields:
     description:
       - The client's settings by field name, as the application names them (camelCase), for example
         C(host), C(port), C(useSsl), C(urlBase), C(username), C(tvCategory) (Sonarr),
         C(movieCategory) (Radarr), C(musicCategory) (Lidarr, Readarr), C(category) (Prowlarr).
       - A name the implementation does not have fails the task.
-    type: dict
-    default: {}
-  secret_fields:
-    description:
-      - Fields holding secrets, such as C(password) or SABnzbd's C(apiKey); kept out of logs. See
-        O(update_secrets).
-    type: dict
-    default: {}
   enable:
     description: Whether the application uses the client. A new client is enabled unless this is V(false).
     type: bool
@@ -69,8 +53,6 @@ options:
     type: bool
   tags:
     description: Names of the tags that restrict the client to tagged items. Omit to leave them as they are.
-    type: list
-    elements: str
 """
 
 EXAMPLES = r"""
@@ -113,25 +95,24 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import argument_spec, run
+from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import (
+    PROVIDER_REQUIRED_IF,
+    argument_spec,
+    run,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr_resources import DownloadClient
 
 
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
-            name={"type": "str", "required": True},
-            implementation={"type": "str"},
-            fields={"type": "dict", "default": {}},
-            secret_fields={"type": "dict", "default": {}, "no_log": True},
+            provider=True,
             enable={"type": "bool"},
             priority={"type": "int"},
             remove_completed_downloads={"type": "bool"},
             remove_failed_downloads={"type": "bool"},
-            tags={"type": "list", "elements": "str"},
-            force_save={"type": "bool", "default": False},
         ),
-        required_if=[("state", "present", ["implementation"])],
+        required_if=PROVIDER_REQUIRED_IF,
         supports_check_mode=True,
     )
     run(module, DownloadClient)

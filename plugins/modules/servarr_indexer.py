@@ -21,36 +21,22 @@ extends_documentation_fragment:
   - newmedia.mediastack.servarr.STATE
   - newmedia.mediastack.servarr.SECRETS
   - newmedia.mediastack.servarr.FORCE_SAVE
+  - newmedia.mediastack.servarr.PROVIDER
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the indexer before and after, its fields as a mapping, secrets masked.
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) is set).
 options:
-  name:
-    description: The indexer's name in the application, unique there.
-    type: str
-    required: true
   implementation:
     description:
       - The indexer type, for example C(Torznab) or C(Newznab). For Prowlarr, an indexer
         definition's name (for example C(1337x)) or a generic implementation. Required to create one.
-    type: str
   fields:
     description:
       - The indexer's settings by field name, as the application names them, for example
         C(baseUrl), C(apiPath), C(categories), C(minimumSeeders).
-    type: dict
-    default: {}
-  secret_fields:
-    description: Fields holding secrets, such as C(apiKey); kept out of logs. See O(update_secrets).
-    type: dict
-    default: {}
   enable:
     description: Whether Prowlarr uses the indexer (Prowlarr only). A new one is enabled unless this is V(false).
     type: bool
@@ -69,10 +55,6 @@ options:
   app_profile:
     description: The name of the Prowlarr app profile the indexer uses (Prowlarr only; required to create one).
     type: str
-  tags:
-    description: Names of the tags of the indexer. Omit to leave them as they are.
-    type: list
-    elements: str
 """
 
 EXAMPLES = r"""
@@ -116,27 +98,26 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import argument_spec, run
+from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import (
+    PROVIDER_REQUIRED_IF,
+    argument_spec,
+    run,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr_resources import Indexer
 
 
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
-            name={"type": "str", "required": True},
-            implementation={"type": "str"},
-            fields={"type": "dict", "default": {}},
-            secret_fields={"type": "dict", "default": {}, "no_log": True},
+            provider=True,
             enable={"type": "bool"},
             enable_rss={"type": "bool"},
             enable_automatic_search={"type": "bool"},
             enable_interactive_search={"type": "bool"},
             priority={"type": "int"},
             app_profile={"type": "str"},
-            tags={"type": "list", "elements": "str"},
-            force_save={"type": "bool", "default": False},
         ),
-        required_if=[("state", "present", ["implementation"])],
+        required_if=PROVIDER_REQUIRED_IF,
         supports_check_mode=True,
     )
     run(module, Indexer)

@@ -21,34 +21,20 @@ extends_documentation_fragment:
   - newmedia.mediastack.servarr.STATE
   - newmedia.mediastack.servarr.SECRETS
   - newmedia.mediastack.servarr.FORCE_SAVE
+  - newmedia.mediastack.servarr.PROVIDER
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the notification before and after, fields as a mapping, secrets masked.
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) is set).
 options:
-  name:
-    description: The notification's name in the application, unique there.
-    type: str
-    required: true
   implementation:
     description: The notification type, for example C(MediaBrowser), C(Webhook), C(Discord). Required to create one.
-    type: str
   fields:
     description:
       - The notification's settings by field name, for example (C(MediaBrowser)) C(host), C(port),
         C(useSsl), C(updateLibrary), C(notify), C(mapFrom), C(mapTo).
-    type: dict
-    default: {}
-  secret_fields:
-    description: Fields holding secrets, such as C(apiKey); kept out of logs. See O(update_secrets).
-    type: dict
-    default: {}
   triggers:
     description:
       - The events that fire the notification, as the application names them, for example
@@ -58,8 +44,6 @@ options:
     elements: str
   tags:
     description: Names of the tags that restrict the notification to tagged items. Omit to leave them as they are.
-    type: list
-    elements: str
 """
 
 EXAMPLES = r"""
@@ -94,22 +78,21 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import argument_spec, run
+from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr import (
+    PROVIDER_REQUIRED_IF,
+    argument_spec,
+    run,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._servarr_resources import Notification
 
 
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
-            name={"type": "str", "required": True},
-            implementation={"type": "str"},
-            fields={"type": "dict", "default": {}},
-            secret_fields={"type": "dict", "default": {}, "no_log": True},
+            provider=True,
             triggers={"type": "list", "elements": "str"},
-            tags={"type": "list", "elements": "str"},
-            force_save={"type": "bool", "default": False},
         ),
-        required_if=[("state", "present", ["implementation"])],
+        required_if=PROVIDER_REQUIRED_IF,
         supports_check_mode=True,
     )
     run(module, Notification)

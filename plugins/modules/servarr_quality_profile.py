@@ -25,16 +25,10 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.STATE
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the profile before and after, by names, items best first.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
   definition:
     description: The quality profile (TRaSH Guides JSON). Required unless O(state=absent) and O(name) is given.

@@ -21,16 +21,10 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.STATE
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the root folder before and after, profiles and tags by name.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
   path:
     description: The folder as the application sees it, for example C(/data/media/tv).

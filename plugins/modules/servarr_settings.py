@@ -20,15 +20,11 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.SECRETS
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the whole section before and after, secrets masked.
   idempotent:
-    support: full
     description: A second run with the same options changes nothing (unless O(update_secrets) is set).
 options:
   section:

@@ -17,16 +17,10 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.STATE
+  - newmedia.mediastack.attributes
 attributes:
-  check_mode:
-    support: full
-    description: In check mode nothing is written; the result tells what would change.
   diff_mode:
-    support: full
     description: The diff shows the tag before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
 options:
   label:
     description: The tag's label (compared without regard to case).

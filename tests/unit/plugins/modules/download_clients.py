@@ -1,23 +1,19 @@
-"""Helpers for the download-client module tests: running a module's ``main()`` in-process and
-running a real qBittorrent (Debian's ``qbittorrent-nox``) on loopback with a pre-seeded config."""
+"""Helpers for the download-client module tests: a real qBittorrent (Debian's ``qbittorrent-nox``)
+on loopback with a pre-seeded config, and the SABnzbd stand-in's arguments."""
 
 from __future__ import annotations
 
 import http.cookiejar
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
     derived_salt,
@@ -25,40 +21,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import qbittorrent_conf as seed_qbittorrent_conf
 
-
-class ModuleExit(Exception):
-    """Raised in place of exit_json / fail_json; ``result`` holds what the module returned."""
-
-    def __init__(self, result: dict, failed: bool):
-        super().__init__(result.get("msg", ""))
-        self.result = result
-        self.failed = failed
-
-
-def run_module(main, args: dict, check_mode: bool = False, diff: bool = False) -> tuple[bool, dict]:
-    """``(failed, result)`` of one run of a module's ``main()`` with ``args``."""
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs, failed=False)
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit(dict(kwargs, msg=msg), failed=True)
-
-    full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with (
-        patch_module_args(full),
-        mock.patch.object(basic.AnsibleModule, "exit_json", exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", fail_json),
-        pytest.raises(ModuleExit) as outcome,
-    ):
-        main()
-    return outcome.value.failed, outcome.value.result
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .harness import free_port
 
 
 def qbittorrent_conf(username: str, password: str, port: int, extra: str = "") -> str:

@@ -4,11 +4,10 @@ Jellyfin's OpenAPI document (jellyfin.openapi.json) does not allow, and any lega
 
 from __future__ import annotations
 
+from functools import partial
 from unittest import mock
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.newmedia.mediastack.plugins.modules import (
     jellyfin_api_key,
@@ -19,38 +18,14 @@ from ansible_collections.newmedia.mediastack.plugins.modules import (
 from tests.contract.jellyfin import JellyfinSpec, JellyfinStandIn
 from tests.contract.openapi import spec_path
 
+from .harness import run_module
+
 ADMIN = ("admin", "correct horse battery staple")
 MASK = "********"
 WRONG = ADMIN[1][::-1]
 
 
-class ModuleExit(Exception):
-    """Raised in place of exit_json / fail_json; ``result`` holds what the module returned."""
-
-    def __init__(self, result: dict, failed: bool):
-        super().__init__(result.get("msg", ""))
-        self.result = result
-        self.failed = failed
-
-
-def run(main, args: dict, check_mode: bool = False, diff: bool = True) -> tuple[bool, dict]:
-    """``(failed, result)`` of one in-process run of a module's ``main()``."""
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs, failed=False)
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit(dict(kwargs, msg=msg), failed=True)
-
-    full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with (
-        patch_module_args(full),
-        mock.patch.object(basic.AnsibleModule, "exit_json", exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", fail_json),
-        pytest.raises(ModuleExit) as outcome,
-    ):
-        main()
-    return outcome.value.failed, outcome.value.result
+run = partial(run_module, diff=True)
 
 
 @pytest.fixture(name="spec", scope="module")

@@ -20,7 +20,7 @@ from ansible_collections.newmedia.mediastack.plugins.module_utils._mylar3 import
 )
 from ansible_collections.newmedia.mediastack.plugins.modules.mylar3_config import main
 
-from .download_clients import run_module
+from .harness import run_module
 
 API_KEY = "0123456789abcdef0123456789abcdef"
 SAB_KEY = "fedcba9876543210fedcba9876543210"

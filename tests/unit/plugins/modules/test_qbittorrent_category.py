@@ -13,7 +13,8 @@ import pytest
 from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent import plan_category
 from ansible_collections.newmedia.mediastack.plugins.modules.qbittorrent_category import main
 
-from .download_clients import WRONG_PASSWORD, QbittorrentServer, free_port, run_module
+from .download_clients import WRONG_PASSWORD, QbittorrentServer
+from .harness import free_port, run_module
 
 
 @pytest.fixture(scope="module")

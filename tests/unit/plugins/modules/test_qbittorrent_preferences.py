@@ -20,7 +20,8 @@ from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent i
 )
 from ansible_collections.newmedia.mediastack.plugins.modules.qbittorrent_preferences import main
 
-from .download_clients import OTHER_PASSWORD, WRONG_PASSWORD, QbittorrentServer, free_port, run_module
+from .download_clients import OTHER_PASSWORD, WRONG_PASSWORD, QbittorrentServer
+from .harness import free_port, run_module
 
 
 @pytest.fixture(scope="module")

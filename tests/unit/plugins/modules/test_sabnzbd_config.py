@@ -25,7 +25,8 @@ from ansible_collections.newmedia.mediastack.plugins.modules.sabnzbd_config impo
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import sabnzbd_config
 from tests.contract.sabnzbd import SabnzbdStandIn, SabnzbdState, parse_ini
 
-from .download_clients import SABNZBD_API_KEY, SABNZBD_NZB_KEY, free_port, run_module, sabnzbd_args
+from .download_clients import SABNZBD_API_KEY, SABNZBD_NZB_KEY, sabnzbd_args
+from .harness import free_port, run_module
 
 ROOT = Path(__file__).resolve().parents[4]
 UI_PASSWORD = "ui-Passw0rd"  # noqa: S105 - a test server's own password

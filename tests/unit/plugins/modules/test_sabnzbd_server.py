@@ -13,7 +13,8 @@ from ansible_collections.newmedia.mediastack.plugins.modules.sabnzbd_server impo
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import sabnzbd_config
 from tests.contract.sabnzbd import SabnzbdStandIn, SabnzbdState
 
-from .download_clients import SABNZBD_API_KEY, SABNZBD_NZB_KEY, run_module, sabnzbd_args
+from .download_clients import SABNZBD_API_KEY, SABNZBD_NZB_KEY, sabnzbd_args
+from .harness import run_module
 
 PROVIDER_PASSWORD = "provider-Passw0rd"  # noqa: S105 - a test account's password
 NEW_PASSWORD = "new-Passw0rd"  # noqa: S105 - a test account's password

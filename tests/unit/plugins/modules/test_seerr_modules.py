@@ -5,15 +5,16 @@ allow."""
 
 from __future__ import annotations
 
+from functools import partial
 from unittest import mock
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.newmedia.mediastack.plugins.modules import seerr_arr_server, seerr_setup
 from tests.contract.openapi import spec_path
 from tests.contract.seerr import SeerrStandIn, seerr_spec
+
+from .harness import run_module
 
 API_KEY = "0123456789abcdef0123456789abcdef"
 JELLYFIN_ADMIN = ("admin", "jellyfin admin secret")
@@ -21,33 +22,7 @@ SONARR_KEY = "sonarr-key-sonarr-key-sonarr-key"
 MASK = "********"
 
 
-class ModuleExit(Exception):
-    """Raised in place of exit_json / fail_json; ``result`` holds what the module returned."""
-
-    def __init__(self, result: dict, failed: bool):
-        super().__init__(result.get("msg", ""))
-        self.result = result
-        self.failed = failed
-
-
-def run(main, args: dict, check_mode: bool = False, diff: bool = True) -> tuple[bool, dict]:
-    """``(failed, result)`` of one in-process run of a module's ``main()``."""
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs, failed=False)
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit(dict(kwargs, msg=msg), failed=True)
-
-    full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with (
-        patch_module_args(full),
-        mock.patch.object(basic.AnsibleModule, "exit_json", exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", fail_json),
-        pytest.raises(ModuleExit) as outcome,
-    ):
-        main()
-    return outcome.value.failed, outcome.value.result
+run = partial(run_module, diff=True)
 
 
 @pytest.fixture(name="spec", scope="module", params=["seerr.openapi.yml", "jellyseerr.openapi.yml"])

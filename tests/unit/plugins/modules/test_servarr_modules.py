@@ -33,7 +33,7 @@ from ansible_collections.newmedia.mediastack.plugins.modules import (
 
 from ....contract.openapi import SPECS
 from ....contract.servarr import APPS, DEFAULT_KEY, MASK, ServarrStandIn
-from .download_clients import free_port, run_module
+from .harness import free_port, run_module
 from .test_servarr_trash import NO_SCORE, REPACK, WEB_1080P, X265
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -635,6 +635,11 @@ def test_the_connection_test_fails_unless_force_save(force, ok):
         assert stand_in.violations == []
 
 
+def stored_password(stand_in) -> str:
+    """The ``password`` field of the first download client the stand-in holds."""
+    return {f["name"]: f["value"] for f in stand_in.items("downloadclient")[0]["fields"]}["password"]
+
+
 def test_secrets_masked_are_left_alone_unless_update_secrets():
     with ServarrStandIn("sonarr") as stand_in:
         given = {
@@ -646,15 +651,14 @@ def test_secrets_masked_are_left_alone_unless_update_secrets():
         run(stand_in, servarr_download_client, given)
         rotated = dict(given, secret_fields={"password": "rotated"})
         assert not run(stand_in, servarr_download_client, rotated)["changed"]
-        stored = stand_in.items("downloadclient")[0]
-        assert {f["name"]: f["value"] for f in stored["fields"]}["password"] == PASSWORD
+        assert stored_password(stand_in) == PASSWORD
         # A change elsewhere sends the masked value back; the app keeps the stored secret.
         assert run(stand_in, servarr_download_client, dict(rotated, priority=3))["changed"]
-        assert {f["name"]: f["value"] for f in stand_in.items("downloadclient")[0]["fields"]}["password"] == PASSWORD
+        assert stored_password(stand_in) == PASSWORD
         result = run(stand_in, servarr_download_client, dict(rotated, priority=3, update_secrets=True))
         assert result["changed"]
         assert "rotated" not in json.dumps(result)
-        assert {f["name"]: f["value"] for f in stand_in.items("downloadclient")[0]["fields"]}["password"] == "rotated"  # noqa: S105
+        assert stored_password(stand_in) == "rotated"
         assert stand_in.violations == []
 
 

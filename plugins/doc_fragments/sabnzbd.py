@@ -1,0 +1,34 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options shared by the SABnzbd modules."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Documentation fragments of newmedia.mediastack's SABnzbd modules."""
+
+    # Where SABnzbd is, its API key, and how long to wait for it.
+    DOCUMENTATION = r"""
+options:
+  url:
+    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
+    type: str
+    required: true
+  api_key:
+    description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
+    type: str
+    required: true
+  validate_certs:
+    description: Verify the TLS certificate when O(url) uses HTTPS.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each answer.
+    type: int
+    default: 30
+  ready_timeout:
+    description: Seconds to wait, in tries two seconds apart, for SABnzbd to answer before giving up.
+    type: int
+    default: 120
+"""

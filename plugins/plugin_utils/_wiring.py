@@ -20,9 +20,23 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import
 SERVARR_APPS = {
     "sonarr": {"media": "tv", "implementation": "Sonarr", "category_field": "tvCategory"},
     "radarr": {"media": "movies", "implementation": "Radarr", "category_field": "movieCategory"},
-    "lidarr": {"media": "music", "implementation": "Lidarr", "category_field": "musicCategory"},
+    # Lidarr's and Readarr's root folders also carry defaults for what is added under them: the
+    # profiles each app creates on its first start.
+    "lidarr": {
+        "media": "music",
+        "implementation": "Lidarr",
+        "category_field": "musicCategory",
+        "quality_profile": "Any",
+        "metadata_profile": "Standard",
+    },
     # Readarr's download client settings kept Lidarr's field names.
-    "readarr": {"media": "books", "implementation": "Readarr", "category_field": "musicCategory"},
+    "readarr": {
+        "media": "books",
+        "implementation": "Readarr",
+        "category_field": "musicCategory",
+        "quality_profile": "eBook",
+        "metadata_profile": "Standard",
+    },
 }
 #: Apps outside the *arr family that file downloads under a category of their own.
 OTHER_DOWNLOADERS = {"mylar3": "comics"}
@@ -131,6 +145,10 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                 "implementation": SERVARR_APPS[app]["implementation"],
                 "media": media,
                 "root_folder": f"{data_root}/media/{media}",
+                # Named root folders with default profiles, where the app asks for them.
+                "root_folder_name": LIBRARIES[media]["name"] if "quality_profile" in SERVARR_APPS[app] else "",
+                "quality_profile": SERVARR_APPS[app].get("quality_profile", ""),
+                "metadata_profile": SERVARR_APPS[app].get("metadata_profile", ""),
                 "category": chosen[app],
                 "category_field": SERVARR_APPS[app]["category_field"],
                 "download_clients": [

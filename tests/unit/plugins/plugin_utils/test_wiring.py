@@ -35,6 +35,8 @@ def test_every_planned_arr_app_gets_its_media_kind_root_folder_and_category(wire
     assert by_app["sonarr"]["root_folder"] == "/srv/data/media/tv"
     assert by_app["radarr"]["category"] == "movies"
     assert by_app["readarr"]["category_field"] == "musicCategory"
+    assert (by_app["lidarr"]["root_folder_name"], by_app["lidarr"]["metadata_profile"]) == ("Music", "Standard")
+    assert (by_app["sonarr"]["root_folder_name"], by_app["sonarr"]["quality_profile"]) == ("", "")
     assert [client["service"] for client in by_app["sonarr"]["download_clients"]] == ["qbittorrent", "sabnzbd"]
 
 

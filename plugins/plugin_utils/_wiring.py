@@ -38,6 +38,13 @@ SERVARR_APPS = {
         "metadata_profile": "Standard",
     },
 }
+#: The events after which an app asks Jellyfin to refresh its library.
+IMPORT_TRIGGERS = {
+    "sonarr": ["onDownload", "onUpgrade", "onRename"],
+    "radarr": ["onDownload", "onUpgrade", "onRename"],
+    "lidarr": ["onReleaseImport", "onUpgrade", "onRename"],
+    "readarr": ["onReleaseImport", "onUpgrade", "onRename"],
+}
 #: Apps outside the *arr family that file downloads under a category of their own.
 OTHER_DOWNLOADERS = {"mylar3": "comics"}
 #: Media kind -> the Jellyfin library serving it.
@@ -160,6 +167,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                     for client in clients
                 ],
                 "jellyfin_url": seen_from(plan, catalog, app, "jellyfin") if jellyfin else "",
+                "import_triggers": IMPORT_TRIGGERS[app],
                 "from_prowlarr": seen_from(plan, catalog, "prowlarr", app) if "prowlarr" in services else "",
             }
         )

@@ -151,7 +151,9 @@ def _seed_content(plan: Mapping, catalog: Mapping, service: str, store: Mapping,
     kind = catalog[service]["seed"]
     port = catalog[service]["port"]
     if kind == "servarr":
-        return servarr_config(store[f"{service}.api_key"], port)
+        # Readarr's final build knows neither External sign-in nor AuthenticationRequired (its API
+        # offers none, basic, forms): it signs no one in itself, the portal in front does.
+        return servarr_config(store[f"{service}.api_key"], port, authentication="None", required="")
     if kind == "qbittorrent":
         password = store[f"{service}.webui_password"]
         hashed = (

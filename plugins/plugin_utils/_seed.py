@@ -29,18 +29,20 @@ def qbittorrent_password(password: str, salt: bytes) -> str:
     return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(key).decode()})"
 
 
-def servarr_config(api_key: str, port: int, authentication: str = "External") -> str:
+def servarr_config(api_key: str, port: int, authentication: str = "External", required: str = "Enabled") -> str:
     """A minimal ``config.xml`` of a Servarr app (Readarr): its API key and how users sign in.
 
     The app fills in every other setting on its first start and keeps the values given here.
+    ``required`` empty leaves AuthenticationRequired out, for builds that predate it.
     """
     values = {
         "BindAddress": "*",
         "Port": str(port),
         "ApiKey": api_key,
         "AuthenticationMethod": authentication,
-        "AuthenticationRequired": "Enabled",
     }
+    if required:
+        values["AuthenticationRequired"] = required
     escaped = {
         name: value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for name, value in values.items()
     }

@@ -36,6 +36,8 @@ SERVARR_APPS = {
         "category_field": "musicCategory",
         "quality_profile": "eBook",
         "metadata_profile": "Standard",
+        # Its API knows no External sign-in (none, basic, forms): the portal in front signs in.
+        "authentication": "none",
     },
 }
 #: The events after which an app asks Jellyfin to refresh its library.
@@ -168,6 +170,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                 ],
                 "jellyfin_url": seen_from(plan, catalog, app, "jellyfin") if jellyfin else "",
                 "import_triggers": IMPORT_TRIGGERS[app],
+                "authentication": SERVARR_APPS[app].get("authentication", "external"),
                 "from_prowlarr": seen_from(plan, catalog, "prowlarr", app) if "prowlarr" in services else "",
             }
         )

@@ -462,11 +462,13 @@ def test_seeds_are_owner_only_secret_files_written_only_when_absent():
     assert "/srv/ms/qbittorrent/qBittorrent" in folders
 
 
-def test_readarr_gets_its_key_and_external_sign_in():
+def test_readarr_gets_its_key_and_leaves_sign_in_to_the_portal():
     files, _layout = seeded()
     config = files["/srv/ms/readarr/config.xml"]["content"]
     assert "<ApiKey>readarr.api_key-value</ApiKey>" in config
-    assert "<AuthenticationMethod>External</AuthenticationMethod>" in config
+    # Its API knows none, basic and forms only: no External, no AuthenticationRequired.
+    assert "<AuthenticationMethod>None</AuthenticationMethod>" in config
+    assert "AuthenticationRequired" not in config
     assert "<Port>8787</Port>" in config
 
 

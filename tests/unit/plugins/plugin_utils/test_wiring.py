@@ -39,6 +39,7 @@ def test_every_planned_arr_app_gets_its_media_kind_root_folder_and_category(wire
     assert (by_app["sonarr"]["root_folder_name"], by_app["sonarr"]["quality_profile"]) == ("", "")
     assert by_app["lidarr"]["import_triggers"][0] == "onReleaseImport"
     assert by_app["radarr"]["import_triggers"][0] == "onDownload"
+    assert (by_app["sonarr"]["authentication"], by_app["readarr"]["authentication"]) == ("external", "none")
     assert [client["service"] for client in by_app["sonarr"]["download_clients"]] == ["qbittorrent", "sabnzbd"]
 
 

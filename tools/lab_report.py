@@ -94,7 +94,9 @@ def https_status(fqdn: str) -> str:
             socket.create_connection((PROXY, 443), timeout=5) as raw,
             context.wrap_socket(raw, server_hostname=fqdn) as tls,
         ):
-            tls.sendall(f"GET / HTTP/1.1\r\nHost: {fqdn}\r\nConnection: close\r\n\r\n".encode())
+            # As a browser asks: the portal redirects it (302) where it answers an API client 401.
+            request = f"GET / HTTP/1.1\r\nHost: {fqdn}\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
+            tls.sendall(request.encode())
             head = tls.recv(4096).decode("latin-1").split("\r\n", 1)[0]
     except OSError as error:
         return f"no answer ({error.__class__.__name__})"

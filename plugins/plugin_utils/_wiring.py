@@ -183,6 +183,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     if jellyfin:
         kinds = [SERVARR_APPS[app]["media"] for app in servarr]
         result["jellyfin"] = {
+            "host": services["jellyfin"]["host"],
             "url": endpoint(plan, catalog, "jellyfin"),
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
         }

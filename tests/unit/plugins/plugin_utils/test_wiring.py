@@ -82,6 +82,7 @@ def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
     sonarr = next(entry for entry in wired["servarr"] if entry["service"] == "sonarr")
     assert sonarr["jellyfin_url"] == f"http://{planned['services']['jellyfin']['addresses']['media']}:8096"
     assert wired["mylar3"]["host"] == "media"
+    assert wired["jellyfin"]["host"] == "media"
 
 
 @pytest.mark.parametrize(

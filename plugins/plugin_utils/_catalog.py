@@ -28,7 +28,7 @@ FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
 #: Files written into a service's config folder before its first start (see _seed.py).
 SEEDS = ("servarr", "qbittorrent", "sabnzbd")
-DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields")
+DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued")
 FIRST_SLOT = 20
 LAST_SLOT = 254
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -216,7 +216,7 @@ def _check_dashboard(name: str, dashboard: object) -> None:
         return
     if not isinstance(dashboard, Mapping) or set(dashboard) - set(DASHBOARD_KEYS):
         raise CatalogError(f"{_where(name, 'dashboard')} may only set {', '.join(DASHBOARD_KEYS)}")
-    for field in ("widget_secrets", "widget_fields"):
+    for field in ("widget_secrets", "widget_fields", "widget_issued"):
         value = dashboard.get(field, {})
         if not isinstance(value, Mapping) or not all(
             isinstance(key, str) and isinstance(item, str) for key, item in value.items()

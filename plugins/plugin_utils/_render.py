@@ -25,7 +25,9 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     HOMEPAGE,
+    HOMEPAGE_KEYS_DIR,
     environment_secrets,
+    homepage_file_variable,
     homepage_variable,
 )
 
@@ -181,7 +183,22 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
         environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
     if name == HOMEPAGE:
         environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
+        environment.update(homepage_issued_keys(plan, catalog))
     return dict(sorted(environment.items()))
+
+
+def homepage_issued_keys(plan: Mapping, catalog: Mapping) -> dict:
+    """``HOMEPAGE_FILE_*`` variables: the files (under Homepage's config) of keys apps issue at runtime.
+
+    Jellyfin creates API keys only through its API, so no key exists before the deploy; the
+    configure playbook writes the one it creates for Homepage into that file.
+    """
+    folder = f"{catalog[HOMEPAGE]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
+    return {
+        homepage_file_variable(name, key): f"{folder}/{name}.{key}"
+        for name in sorted(plan["services"])
+        for key in sorted(((catalog[name]["dashboard"] or {}).get("widget_issued") or {}).values())
+    }
 
 
 def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
@@ -463,6 +480,8 @@ def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping)
     widget.update({field: str(value) for field, value in sorted((dashboard.get("widget_fields") or {}).items())})
     for field, secret in sorted((dashboard.get("widget_secrets") or {}).items()):
         widget[field] = "{{" + homepage_variable(name, secret) + "}}"
+    for field, key in sorted((dashboard.get("widget_issued") or {}).items()):
+        widget[field] = "{{" + homepage_file_variable(name, key) + "}}"
     return widget
 
 

@@ -33,6 +33,15 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
     return sorted(names)
 
 
+#: Where Homepage finds keys an app issues at runtime (written there by the configure playbook).
+HOMEPAGE_KEYS_DIR = "keys"
+
+
+def homepage_file_variable(service: str, key: str) -> str:
+    """The variable naming the file that holds a key ``service`` issued: HOMEPAGE_FILE_JELLYFIN_API_KEY."""
+    return f"HOMEPAGE_FILE_{service}_{key}".upper().replace("-", "_")
+
+
 def homepage_variable(service: str, secret: str) -> str:
     """The variable that carries ``service``'s ``secret`` to Homepage: HOMEPAGE_VAR_SONARR_API_KEY."""
     return f"HOMEPAGE_VAR_{service}_{secret}".upper().replace("-", "_")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import _backend, _reach
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
 #: The *arr apps: the media kind each manages and how its API names the pieces we wire.
 SERVARR_APPS = {
@@ -144,7 +146,17 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         "jellyfin": None,
         "seerr": None,
         "mylar3": None,
+        "homepage": None,
     }
+    if "homepage" in services:
+        placed = services["homepage"]
+        config_root = str(settings.get("config_root") or "/opt/mediastack").rstrip("/")
+        result["homepage"] = {
+            "host": placed["host"],
+            "layer": placed["layer"],
+            "containers": [replica_name("homepage", index) for index in range(int(placed.get("replicas", 1)))],
+            "keys_dir": f"{config_root}/homepage/{HOMEPAGE_KEYS_DIR}",
+        }
     for app in servarr:
         media = SERVARR_APPS[app]["media"]
         result["servarr"].append(
@@ -182,8 +194,11 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         }
     if jellyfin:
         kinds = [SERVARR_APPS[app]["media"] for app in servarr]
+        issued = (catalog["jellyfin"].get("dashboard") or {}).get("widget_issued") or {}
         result["jellyfin"] = {
             "host": services["jellyfin"]["host"],
+            # The key file Homepage's Jellyfin widget reads, when both are planned.
+            "homepage_key": next(iter(issued.values()), "") if result["homepage"] else "",
             "url": endpoint(plan, catalog, "jellyfin"),
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
         }

@@ -83,6 +83,9 @@ def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
     assert sonarr["jellyfin_url"] == f"http://{planned['services']['jellyfin']['addresses']['media']}:8096"
     assert wired["mylar3"]["host"] == "media"
     assert wired["jellyfin"]["host"] == "media"
+    assert wired["jellyfin"]["homepage_key"] == "api_key"
+    assert wired["homepage"]["host"] == "data"
+    assert wired["homepage"]["keys_dir"] == "/opt/mediastack/homepage/keys"
 
 
 @pytest.mark.parametrize(

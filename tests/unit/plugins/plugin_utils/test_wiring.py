@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import homepage_issued_keys, homepage_services
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import WiringError, categories, wiring
 
 CATALOG = load_catalog(Path(__file__).resolve().parents[4] / "catalog" / "services")
@@ -105,3 +106,22 @@ def test_a_category_used_by_two_apps_is_rejected_naming_the_variable(overrides, 
 
 def test_a_category_can_be_renamed():
     assert categories(["sonarr", "radarr"], {"sonarr": "series"}) == {"sonarr": "series", "radarr": "movies"}
+
+
+def test_homepage_reads_the_jellyfin_key_from_the_file_configure_writes(wired):
+    planned = plan()
+    assert homepage_issued_keys(planned, CATALOG) == {
+        "HOMEPAGE_FILE_JELLYFIN_API_KEY": "/app/config/keys/jellyfin.api_key"
+    }
+    tiles = {
+        name: tile
+        for group in homepage_services(planned, CATALOG)
+        for tiles in group.values()
+        for entry in tiles
+        for name, tile in entry.items()
+    }
+    assert tiles["jellyfin"]["widget"]["key"] == "{{HOMEPAGE_FILE_JELLYFIN_API_KEY}}"
+    # configure writes it where that path lands on the host: <config_root>/homepage/keys/.
+    assert f"{wired['homepage']['keys_dir']}/jellyfin.{wired['jellyfin']['homepage_key']}" == (
+        "/opt/mediastack/homepage/keys/jellyfin.api_key"
+    )

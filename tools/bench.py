@@ -51,10 +51,6 @@ def playbook(inventory: str, host: str, name: str, *extra: str) -> list[str]:
     return [str(BIN / "ansible-playbook"), "-i", inventory, "--limit", host, name, *extra]
 
 
-def on_host(address: str, command: str) -> list[str]:
-    return ssh_command(address, command)
-
-
 def compose_each(verb: str) -> str:
     """A shell loop over the host's layer projects, data first (reverse order for `down`)."""
     order = (
@@ -86,11 +82,11 @@ def main() -> int:
         cold = run(playbook(args.inventory, args.host, "playbooks/deploy.yml"), "first deploy")
         step(f"first deploy, pulling every image: {cold:.1f} s")
 
-        run(on_host(address, compose_each("down")), "removing the containers")
-        compose = run(on_host(address, compose_each("up -d --wait")), "docker compose up")
+        run(ssh_command(address, compose_each("down")), "removing the containers")
+        compose = run(ssh_command(address, compose_each("up -d --wait")), "docker compose up")
         step(f"docker compose up -d --wait: {compose:.1f} s")
 
-        run(on_host(address, compose_each("down")), "removing the containers")
+        run(ssh_command(address, compose_each("down")), "removing the containers")
         deploy = run(playbook(args.inventory, args.host, "playbooks/deploy.yml"), "deploy")
         step(f"deploy playbook from no containers: {deploy:.1f} s")
 
@@ -100,7 +96,7 @@ def main() -> int:
         run([*acme, "stop"], "acme.py stop")
 
     services = subprocess.run(
-        on_host(address, "docker ps -q --filter label=com.docker.compose.project | wc -l"),
+        ssh_command(address, "docker ps -q --filter label=com.docker.compose.project | wc -l"),
         capture_output=True, text=True, check=False,
     ).stdout.strip()  # fmt: skip
     print(f"\nDeploy phase on {args.host} ({services} containers, images present, {os.cpu_count()} CPUs here)")

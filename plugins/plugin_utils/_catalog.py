@@ -29,6 +29,27 @@ DATABASES = ("postgres", "redis")
 #: Files written into a service's config folder before its first start (see _seed.py).
 SEEDS = ("servarr", "qbittorrent", "sabnzbd")
 DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued")
+#: What the configure playbook does with a service (``configure.role``), the fields each role
+#: requires, and the optional ones with their defaults.
+CONFIGURE_ROLES = {
+    # An *arr app: manages a media kind, imports from the download clients, tells Jellyfin.
+    "servarr": (
+        ("media", "implementation", "category_field", "import_triggers"),
+        {"quality_profile": "", "metadata_profile": "", "authentication": "external"},
+    ),
+    # Another app that files its downloads under a category of its own.
+    "downloader": (("media",), {}),
+    # A download client, as the *arr APIs name its implementation.
+    "download_client": (("implementation",), {}),
+}
+SERVARR_AUTHENTICATION = ("external", "none")
+#: The media kinds an *arr app may manage, each with the Jellyfin library that serves it.
+LIBRARIES = {
+    "tv": {"name": "Shows", "collection_type": "tvshows"},
+    "movies": {"name": "Movies", "collection_type": "movies"},
+    "music": {"name": "Music", "collection_type": "music"},
+    "books": {"name": "Books", "collection_type": "books"},
+}
 FIRST_SLOT = 20
 LAST_SLOT = 254
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -86,6 +107,8 @@ DEFAULTS = {
     # One of SEEDS: the app's own config file, written with its generated credentials only when
     # it is absent (the app rewrites it afterwards).
     "seed": "",
+    # How the configure playbook wires the app (see CONFIGURE_ROLES); None for apps it leaves alone.
+    "configure": None,
 }
 REQUIRED = ("layer", "image", "version", "slot", "segments")
 ROUTE_DEFAULTS = {"policy": "one_factor", "groups": [], "bypass_paths": [], "port": None}
@@ -115,6 +138,7 @@ def normalise_entry(name: str, entry: object) -> dict:
     service.update(copy.deepcopy(dict(entry)))
     service["name"] = name
     _check_fields(name, service)
+    service["configure"] = _configure(name, service["configure"])
     if service["route"] is not None:
         route = dict(ROUTE_DEFAULTS)
         route.update(service["route"])
@@ -185,6 +209,36 @@ def health_path(service: Mapping) -> str:
             rest = argument.split("://", 1)[1]
             return "/" + rest.partition("/")[2]
     return ""
+
+
+def _configure(name: str, configure: object) -> dict | None:
+    """``configure`` with its role's defaults filled in, or CatalogError naming the field."""
+    if configure is None:
+        return None
+    if not isinstance(configure, Mapping) or configure.get("role") not in CONFIGURE_ROLES:
+        raise CatalogError(f"{_where(name, 'configure.role')} must be one of {', '.join(CONFIGURE_ROLES)}")
+    required, optional = CONFIGURE_ROLES[configure["role"]]
+    missing = [field for field in required if field not in configure]
+    if missing:
+        raise CatalogError(f"{_where(name, 'configure')} needs {', '.join(missing)} for role {configure['role']}")
+    unknown = sorted(set(configure) - {"role", *required, *optional})
+    if unknown:
+        raise CatalogError(f"{_where(name, 'configure')}: unknown field(s) {', '.join(unknown)}")
+    result = {**optional, **configure}
+    for field, value in result.items():
+        if field == "import_triggers":
+            valid = isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
+        else:
+            valid = isinstance(value, str) and bool(value or field in optional)
+        if not valid:
+            wanted = "a non-empty list of event names" if field == "import_triggers" else "a non-empty string"
+            raise CatalogError(f"{_where(name, f'configure.{field}')} must be {wanted}")
+    if result["role"] == "servarr" and result["media"] not in LIBRARIES:
+        raise CatalogError(f"{_where(name, 'configure.media')} must be one of {', '.join(LIBRARIES)}")
+    if result.get("authentication", "external") not in SERVARR_AUTHENTICATION:
+        choices = ", ".join(SERVARR_AUTHENTICATION)
+        raise CatalogError(f"{_where(name, 'configure.authentication')} must be one of {choices}")
+    return result
 
 
 def _check_replicas(name: str, service: dict) -> None:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The wiring plan: what the configure playbook sets up in each app, derived from the plan.
 
-Pure functions on plain data. For every planned app that the collection wires, it says where the
+Pure functions on plain data. Which apps are wired, and how their APIs name things, comes from
+each catalog entry's ``configure`` field. For every planned app that the collection wires, it says where the
 configuring side reaches the app, where the app's peers reach it, the media kind it handles, the
 download category it files under, its root folder and its library. The configure playbook loops
 over these lists; nothing in it is written once per app.
@@ -14,57 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import _backend, _reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
-#: The *arr apps: the media kind each manages and how its API names the pieces we wire.
-SERVARR_APPS = {
-    "sonarr": {"media": "tv", "implementation": "Sonarr", "category_field": "tvCategory"},
-    "radarr": {"media": "movies", "implementation": "Radarr", "category_field": "movieCategory"},
-    # Lidarr's and Readarr's root folders also carry defaults for what is added under them: the
-    # profiles each app creates on its first start.
-    "lidarr": {
-        "media": "music",
-        "implementation": "Lidarr",
-        "category_field": "musicCategory",
-        "quality_profile": "Any",
-        "metadata_profile": "Standard",
-    },
-    # Readarr's download client settings kept Lidarr's field names.
-    "readarr": {
-        "media": "books",
-        "implementation": "Readarr",
-        "category_field": "musicCategory",
-        "quality_profile": "eBook",
-        "metadata_profile": "Standard",
-        # Its API knows no External sign-in (none, basic, forms): the portal in front signs in.
-        "authentication": "none",
-    },
-}
-#: The events after which an app asks Jellyfin to refresh its library.
-IMPORT_TRIGGERS = {
-    "sonarr": ["onDownload", "onUpgrade", "onRename"],
-    "radarr": ["onDownload", "onUpgrade", "onRename"],
-    "lidarr": ["onReleaseImport", "onUpgrade", "onRename"],
-    "readarr": ["onReleaseImport", "onUpgrade", "onRename"],
-}
-#: Apps outside the *arr family that file downloads under a category of their own.
-OTHER_DOWNLOADERS = {"mylar3": "comics"}
-#: Media kind -> the Jellyfin library serving it.
-LIBRARIES = {
-    "tv": {"name": "Shows", "collection_type": "tvshows"},
-    "movies": {"name": "Movies", "collection_type": "movies"},
-    "music": {"name": "Music", "collection_type": "music"},
-    "books": {"name": "Books", "collection_type": "books"},
-}
 #: Segments the configuring side prefers, in order (the data segment answers no one outside).
 CONFIGURE_SEGMENTS = ("admin", "proxy", "media", "dmz")
-DOWNLOAD_CLIENTS = {"qbittorrent": "QBittorrent", "sabnzbd": "Sabnzbd"}
+#: The *arr apps Seerr sends requests to.
+SEERR_SERVERS = ("sonarr", "radarr")
 
 
 class WiringError(ValueError):
     """The inventory asks for wiring that cannot work; the message names the variable."""
+
+
+def _implementation(catalog: Mapping, name: str) -> str:
+    return catalog[name]["configure"]["implementation"]
 
 
 def _port(catalog: Mapping, name: str) -> int:
@@ -91,15 +58,20 @@ def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> str:
     return f"http://{_reach(plan, viewer, backend)}:{_port(catalog, target)}"
 
 
-def categories(planned: list[str], overrides: Mapping) -> dict[str, str]:
-    """Download category per downloading app: its media kind unless the inventory names another."""
+def by_role(plan: Mapping, catalog: Mapping, role: str) -> list[str]:
+    """The planned services whose catalog entry gives them ``role`` in the wiring, in slot order."""
+    named = [name for name in plan["services"] if (catalog[name]["configure"] or {}).get("role") == role]
+    return sorted(named, key=lambda name: catalog[name]["slot"])
+
+
+def categories(media: Mapping[str, str], overrides: Mapping) -> dict[str, str]:
+    """Download category per downloading app (``media``: app -> its media kind, the default)."""
     if not isinstance(overrides, Mapping):
         raise WiringError(
             "Cannot wire mediastack_download_categories: it is not a mapping. Map app names to categories"
         )
     chosen: dict[str, str] = {}
-    for app in planned:
-        default = SERVARR_APPS[app]["media"] if app in SERVARR_APPS else OTHER_DOWNLOADERS[app]
+    for app, default in media.items():
         category = str(overrides.get(app, default))
         owner = next((other for other, taken in chosen.items() if taken == category), None)
         if owner is not None:
@@ -108,11 +80,11 @@ def categories(planned: list[str], overrides: Mapping) -> dict[str, str]:
                 "and two apps sharing a category would import each other's downloads. Give each its own category"
             )
         chosen[app] = category
-    unknown = sorted(set(overrides) - set(planned))
+    unknown = sorted(set(overrides) - set(media))
     if unknown:
         raise WiringError(
             f"Cannot wire mediastack_download_categories.{unknown[0]}: no such downloading app is planned. "
-            f"Use one of {', '.join(planned)}"
+            f"Use one of {', '.join(media)}"
         )
     return chosen
 
@@ -121,10 +93,11 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     """What the configure playbook applies, for the planned apps only."""
     services = plan["services"]
     data_root = str(settings.get("data_root") or "/data").rstrip("/")
-    servarr = [name for name in SERVARR_APPS if name in services]
-    downloaders = servarr + [name for name in OTHER_DOWNLOADERS if name in services]
-    chosen = categories(downloaders, settings.get("download_categories") or {})
-    clients = [name for name in DOWNLOAD_CLIENTS if name in services]
+    servarr = by_role(plan, catalog, "servarr")
+    downloaders = servarr + by_role(plan, catalog, "downloader")
+    media = {app: catalog[app]["configure"]["media"] for app in downloaders}
+    chosen = categories(media, settings.get("download_categories") or {})
+    clients = by_role(plan, catalog, "download_client")
     jellyfin = "jellyfin" in services
     result: dict = {
         "data_root": data_root,
@@ -138,7 +111,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             for app in downloaders
         ],
         "download_clients": [
-            {"service": name, "url": endpoint(plan, catalog, name), "implementation": DOWNLOAD_CLIENTS[name]}
+            {"service": name, "url": endpoint(plan, catalog, name), "implementation": _implementation(catalog, name)}
             for name in clients
         ],
         "servarr": [],
@@ -158,31 +131,31 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             "keys_dir": f"{config_root}/homepage/{HOMEPAGE_KEYS_DIR}",
         }
     for app in servarr:
-        media = SERVARR_APPS[app]["media"]
+        wired = catalog[app]["configure"]
         result["servarr"].append(
             {
                 "service": app,
                 "url": endpoint(plan, catalog, app),
-                "implementation": SERVARR_APPS[app]["implementation"],
-                "media": media,
-                "root_folder": f"{data_root}/media/{media}",
+                "implementation": wired["implementation"],
+                "media": wired["media"],
+                "root_folder": f"{data_root}/media/{wired['media']}",
                 # Named root folders with default profiles, where the app asks for them.
-                "root_folder_name": LIBRARIES[media]["name"] if "quality_profile" in SERVARR_APPS[app] else "",
-                "quality_profile": SERVARR_APPS[app].get("quality_profile", ""),
-                "metadata_profile": SERVARR_APPS[app].get("metadata_profile", ""),
+                "root_folder_name": LIBRARIES[wired["media"]]["name"] if wired["quality_profile"] else "",
+                "quality_profile": wired["quality_profile"],
+                "metadata_profile": wired["metadata_profile"],
                 "category": chosen[app],
-                "category_field": SERVARR_APPS[app]["category_field"],
+                "category_field": wired["category_field"],
                 "download_clients": [
                     {
                         "service": client,
-                        "implementation": DOWNLOAD_CLIENTS[client],
+                        "implementation": _implementation(catalog, client),
                         "url": seen_from(plan, catalog, app, client),
                     }
                     for client in clients
                 ],
                 "jellyfin_url": seen_from(plan, catalog, app, "jellyfin") if jellyfin else "",
-                "import_triggers": IMPORT_TRIGGERS[app],
-                "authentication": SERVARR_APPS[app].get("authentication", "external"),
+                "import_triggers": wired["import_triggers"],
+                "authentication": wired["authentication"],
                 "from_prowlarr": seen_from(plan, catalog, "prowlarr", app) if "prowlarr" in services else "",
             }
         )
@@ -193,7 +166,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             "from_apps": seen_from(plan, catalog, servarr[0], "prowlarr") if servarr else "",
         }
     if jellyfin:
-        kinds = [SERVARR_APPS[app]["media"] for app in servarr]
+        kinds = [media[app] for app in servarr]
         issued = (catalog["jellyfin"].get("dashboard") or {}).get("widget_issued") or {}
         result["jellyfin"] = {
             "host": services["jellyfin"]["host"],
@@ -203,21 +176,19 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
         }
     if "seerr" in services and jellyfin:
+        requested = [app for app in servarr if app in SEERR_SERVERS]
         result["seerr"] = {
             "url": endpoint(plan, catalog, "seerr"),
             "jellyfin_url": seen_from(plan, catalog, "seerr", "jellyfin"),
-            "libraries": [
-                LIBRARIES[SERVARR_APPS[app]["media"]]["name"] for app in ("sonarr", "radarr") if app in servarr
-            ],
+            "libraries": [LIBRARIES[media[app]]["name"] for app in requested],
             "servers": [
                 {
                     "kind": app,
-                    "name": SERVARR_APPS[app]["implementation"],
+                    "name": catalog[app]["configure"]["implementation"],
                     "url": seen_from(plan, catalog, "seerr", app),
-                    "root_folder": f"{data_root}/media/{SERVARR_APPS[app]['media']}",
+                    "root_folder": f"{data_root}/media/{media[app]}",
                 }
-                for app in ("sonarr", "radarr")
-                if app in servarr
+                for app in requested
             ],
             "application_url": f"https://{services['seerr']['route']['fqdn']}" if services["seerr"]["route"] else "",
         }

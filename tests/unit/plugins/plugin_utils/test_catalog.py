@@ -419,6 +419,15 @@ REMOVE = object()
 HTTP_CHECK = ["CMD", "wget", "-q", "--spider", "http://localhost:8989/ping?x=1"]
 
 
+SERVARR_WIRING = {
+    "role": "servarr",
+    "media": "tv",
+    "implementation": "Sonarr",
+    "category_field": "tvCategory",
+    "import_triggers": ["onDownload"],
+}
+
+
 def sample(**changes: object) -> dict:
     entry = copy.deepcopy(VALID)
     for key, value in changes.items():
@@ -490,6 +499,31 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             sample(secrets=[{"name": "db.password", "seed": True}]), r"secrets\[0\]\.seed", id="seed-of-another"
         ),
         pytest.param(sample(seed="ini"), "seed", id="unknown-seed"),
+        pytest.param(sample(configure={"role": "indexer"}), r"configure\.role", id="configure-unknown-role"),
+        pytest.param(sample(configure={"role": "servarr", "media": "tv"}), "configure", id="configure-missing-field"),
+        pytest.param(
+            sample(configure={"role": "downloader", "media": "comics", "colour": "red"}),
+            "configure",
+            id="configure-unknown-field",
+        ),
+        pytest.param(
+            sample(configure=dict(SERVARR_WIRING, media="podcasts")), r"configure\.media", id="configure-unknown-media"
+        ),
+        pytest.param(
+            sample(configure=dict(SERVARR_WIRING, import_triggers="onDownload")),
+            r"configure\.import_triggers",
+            id="configure-triggers-not-a-list",
+        ),
+        pytest.param(
+            sample(configure=dict(SERVARR_WIRING, authentication="forms")),
+            r"configure\.authentication",
+            id="configure-unknown-sign-in",
+        ),
+        pytest.param(
+            sample(configure={"role": "download_client", "implementation": ""}),
+            r"configure\.implementation",
+            id="configure-empty-implementation",
+        ),
         pytest.param(sample(dashboard={"group": "Media", "colour": "red"}), "dashboard", id="dashboard-unknown-key"),
         pytest.param(
             sample(dashboard={"group": "Media", "widget_secrets": {"key": "api_key"}}),
@@ -658,3 +692,9 @@ def test_the_shipped_catalog_is_not_changed_by_normalising():
     before = copy.deepcopy(entries)
     normalise_catalog(entries)
     assert entries == before
+
+
+def test_a_servarr_wiring_entry_gets_its_defaults():
+    configure = normalise_entry("sample", sample(configure=SERVARR_WIRING))["configure"]
+    assert configure == {**SERVARR_WIRING, "quality_profile": "", "metadata_profile": "", "authentication": "external"}
+    assert normalise_entry("sample", sample())["configure"] is None

@@ -101,11 +101,14 @@ def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
 )
 def test_a_category_used_by_two_apps_is_rejected_naming_the_variable(overrides, message):
     with pytest.raises(WiringError, match=message):
-        categories(["sonarr", "radarr"], overrides)
+        categories({"sonarr": "tv", "radarr": "movies"}, overrides)
 
 
 def test_a_category_can_be_renamed():
-    assert categories(["sonarr", "radarr"], {"sonarr": "series"}) == {"sonarr": "series", "radarr": "movies"}
+    assert categories({"sonarr": "tv", "radarr": "movies"}, {"sonarr": "series"}) == {
+        "sonarr": "series",
+        "radarr": "movies",
+    }
 
 
 def test_homepage_reads_the_jellyfin_key_from_the_file_configure_writes(wired):

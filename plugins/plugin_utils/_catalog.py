@@ -28,7 +28,7 @@ FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
 #: Files written into a service's config folder before its first start (see _seed.py).
 SEEDS = ("servarr", "qbittorrent", "sabnzbd")
-DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued")
+DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued", "widget_needs")
 #: What the configure playbook does with a service (``configure.role``), the fields each role
 #: requires, and the optional ones with their defaults.
 CONFIGURE_ROLES = {
@@ -278,6 +278,13 @@ def _check_dashboard(name: str, dashboard: object) -> None:
             raise CatalogError(f"{_where(name, f'dashboard.{field}')} must map widget fields to strings")
         if value and not dashboard.get("widget"):
             raise CatalogError(f"{_where(name, f'dashboard.{field}')} needs a widget")
+    # Credentials the widget needs that the platform does not hold (apps that issue them only in
+    # their own first-run pages): while any is unmet, the tile is rendered without its widget.
+    needs = dashboard.get("widget_needs", [])
+    if not isinstance(needs, list) or not all(isinstance(field, str) and field for field in needs):
+        raise CatalogError(f"{_where(name, 'dashboard.widget_needs')} must be a list of widget field names")
+    if needs and not dashboard.get("widget"):
+        raise CatalogError(f"{_where(name, 'dashboard.widget_needs')} needs a widget")
 
 
 def _check_wiring(name: str, service: dict) -> None:

@@ -447,7 +447,11 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
 
 # -- Homepage -----------------------------------------------------------------------------
 def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
-    """Homepage's services.yaml: a tile per routed service, grouped as the catalog says."""
+    """Homepage's services.yaml: a tile per routed service, grouped as the catalog says.
+
+    A tile carries its widget only when the platform holds every credential the widget needs: a
+    widget without them would only show an error.
+    """
     groups: dict[str, list] = {}
     for route in plan["routes"]:
         name = route["service"]
@@ -457,7 +461,7 @@ def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
         tile = {"href": f"https://{route['fqdn']}", "description": catalog[name]["description"]}
         if dashboard.get("icon"):
             tile["icon"] = dashboard["icon"]
-        if dashboard.get("widget"):
+        if dashboard.get("widget") and not dashboard.get("widget_needs"):
             tile["widget"] = _widget(plan, catalog, route, dashboard)
         groups.setdefault(dashboard.get("group", "Services"), []).append({name: tile})
     return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]

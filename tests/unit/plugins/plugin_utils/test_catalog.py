@@ -499,6 +499,16 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             sample(secrets=[{"name": "db.password", "seed": True}]), r"secrets\[0\]\.seed", id="seed-of-another"
         ),
         pytest.param(sample(seed="ini"), "seed", id="unknown-seed"),
+        pytest.param(
+            sample(dashboard={"widget": "kavita", "widget_needs": "password"}),
+            r"dashboard\.widget_needs",
+            id="widget-needs-not-a-list",
+        ),
+        pytest.param(
+            sample(dashboard={"group": "Media", "widget_needs": ["key"]}),
+            r"dashboard\.widget_needs",
+            id="widget-needs-without-widget",
+        ),
         pytest.param(sample(configure={"role": "indexer"}), r"configure\.role", id="configure-unknown-role"),
         pytest.param(sample(configure={"role": "servarr", "media": "tv"}), "configure", id="configure-missing-field"),
         pytest.param(

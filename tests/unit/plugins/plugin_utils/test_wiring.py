@@ -128,3 +128,41 @@ def test_homepage_reads_the_jellyfin_key_from_the_file_configure_writes(wired):
     assert f"{wired['homepage']['keys_dir']}/jellyfin.{wired['jellyfin']['homepage_key']}" == (
         "/opt/mediastack/homepage/keys/jellyfin.api_key"
     )
+
+
+#: Per Homepage widget type, the fields it cannot work without (Homepage's widget documentation).
+WIDGET_CREDENTIALS = {
+    "sonarr": {"key"},
+    "radarr": {"key"},
+    "lidarr": {"key"},
+    "readarr": {"key"},
+    "prowlarr": {"key"},
+    "sabnzbd": {"key"},
+    "mylar": {"key"},
+    "seerr": {"key"},
+    "jellyfin": {"key"},
+    "qbittorrent": {"username", "password"},
+    "grafana": {"username", "password"},
+    "prometheus": set(),
+}
+
+
+def test_every_widget_on_the_dashboard_carries_the_credentials_it_needs():
+    tiles = {
+        name: tile
+        for group in homepage_services(plan(), CATALOG)
+        for items in group.values()
+        for item in items
+        for name, tile in item.items()
+    }
+    widgets = {name: tile["widget"] for name, tile in tiles.items() if "widget" in tile}
+    for name, widget in widgets.items():
+        assert widget["type"] in WIDGET_CREDENTIALS, f"{name}: which credentials does its widget need?"
+        assert WIDGET_CREDENTIALS[widget["type"]] <= set(widget), name
+    # Apps that issue their credentials only in their own first-run pages keep a tile without a
+    # widget, which would otherwise show an error.
+    held_back = {name for name, service in CATALOG.items() if (service["dashboard"] or {}).get("widget_needs")}
+    assert {"kavita", "navidrome", "audiobookshelf", "immich-server", "jellystat"} <= held_back
+    routed = {route["service"] for route in plan()["routes"]}
+    assert held_back & set(tiles) == held_back & routed
+    assert not held_back & set(widgets)

@@ -20,16 +20,15 @@ import copy
 import datetime
 import os
 import re
-import signal
 import threading
 import uuid
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
 try:
-    from tests.contract.openapi import SPECS, Spec, StandIn
+    from tests.contract.openapi import SPECS, Spec, StandIn, serve_until_signalled
 except ImportError:  # served on its own, next to openapi.py
-    from openapi import SPECS, Spec, StandIn  # type: ignore[no-redef]
+    from openapi import SPECS, Spec, StandIn, serve_until_signalled  # type: ignore[no-redef]
 
 SPEC_NAME = "jellyfin.openapi.json"
 VERSION = "10.11.0"
@@ -459,16 +458,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     stand_in = JellyfinStandIn(JellyfinSpec(args.spec), api_key=os.environ.get(args.api_key_env) or None)
     stand_in.address = (args.bind, args.port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
-    signal.signal(signal.SIGINT, lambda *_args: stop.set())
-    with stand_in:
-        print(f"jellyfin stand-in listening on {stand_in.url}", flush=True)
-        while not stop.wait(1):
-            pass
-    for violation in stand_in.violations:
-        print(f"violation: {violation}", flush=True)
-    return 0
+    return serve_until_signalled(stand_in, "jellyfin")
 
 
 if __name__ == "__main__":

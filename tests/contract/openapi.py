@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -268,3 +269,21 @@ class StandIn:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
+
+
+def serve_until_signalled(stand_in, name: str) -> int:
+    """Serve ``stand_in`` (any stand-in of this package) until SIGTERM or SIGINT.
+
+    Prints where it listens, and on the way out every request it saw that its reference forbids,
+    so that whoever started it (the lab's containers) finds them in its log.
+    """
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
+    signal.signal(signal.SIGINT, lambda *_args: stop.set())
+    with stand_in:
+        print(f"{name} stand-in listening on {stand_in.url}", flush=True)
+        while not stop.wait(1):
+            pass
+    for violation in stand_in.violations:
+        print(f"violation: {violation}", flush=True)
+    return 0

@@ -25,12 +25,16 @@ import copy
 import json
 import os
 import re
-import signal
 import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+try:
+    from tests.contract.openapi import serve_until_signalled
+except ImportError:  # served on its own, next to openapi.py
+    from openapi import serve_until_signalled  # type: ignore[no-redef]
 
 VERSION = "4.5.5"
 COMMON = {"mode", "apikey", "output"}
@@ -475,13 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stand_in = SabnzbdStandIn(state)
     stand_in.address = (args.bind, args.port)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: done.set())
-    signal.signal(signal.SIGINT, lambda *_args: done.set())
-    with stand_in:
-        print(f"sabnzbd stand-in listening on {stand_in.url}", flush=True)
-        done.wait()
-    return 0
+    return serve_until_signalled(stand_in, "sabnzbd")
 
 
 if __name__ == "__main__":

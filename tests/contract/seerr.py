@@ -21,15 +21,14 @@ import copy
 import datetime
 import os
 import secrets
-import signal
 import threading
 import uuid
 from pathlib import Path
 
 try:
-    from tests.contract.openapi import SPECS, Spec, StandIn
+    from tests.contract.openapi import SPECS, Spec, StandIn, serve_until_signalled
 except ImportError:  # served on its own, next to openapi.py
-    from openapi import SPECS, Spec, StandIn  # type: ignore[no-redef]
+    from openapi import SPECS, Spec, StandIn, serve_until_signalled  # type: ignore[no-redef]
 
 PREFIX = "/api/v1"
 SPECS_BY_FLAVOUR = {"seerr": "seerr.openapi.yml", "jellyseerr": "jellyseerr.openapi.yml"}
@@ -258,18 +257,8 @@ def main(argv=None) -> int:
         jellyfin_admin=admin,
         jellyfin_libraries=args.library or ["Movies", "Shows"],
     )
-    title = stand_in.main["applicationTitle"]
     stand_in.address = (args.bind, args.port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
-    signal.signal(signal.SIGINT, lambda *_args: stop.set())
-    with stand_in:
-        print(f"{title.lower()} stand-in listening on {stand_in.url}{PREFIX}", flush=True)
-        while not stop.wait(1):
-            pass
-    for violation in stand_in.violations:
-        print(f"violation: {violation}", flush=True)
-    return 0
+    return serve_until_signalled(stand_in, stand_in.main["applicationTitle"].lower())
 
 
 if __name__ == "__main__":

@@ -30,12 +30,11 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import signal
 import threading
 import urllib.parse
 from pathlib import Path
 
-from .openapi import SPECS, Spec, StandIn
+from .openapi import SPECS, Spec, StandIn, serve_until_signalled
 
 MASK = "********"
 DEFAULT_KEY = "0123456789abcdef0123456789abcdef"
@@ -1013,16 +1012,7 @@ def main(argv=None) -> int:
         unreachable=args.unreachable,
     )
     stand_in.address = (args.bind, args.port or APPS[args.app][3])
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
-    signal.signal(signal.SIGINT, lambda *_args: stop.set())
-    with stand_in:
-        print(f"{args.app} stand-in listening on {stand_in.url}", flush=True)
-        while not stop.wait(1):
-            pass
-    for violation in stand_in.violations:
-        print(f"violation: {violation}", flush=True)
-    return 0
+    return serve_until_signalled(stand_in, args.app)
 
 
 if __name__ == "__main__":

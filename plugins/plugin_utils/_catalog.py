@@ -39,8 +39,9 @@ CONFIGURE_ROLES = {
     ),
     # Another app that files its downloads under a category of its own.
     "downloader": (("media",), {}),
-    # A download client, as the *arr APIs name its implementation.
-    "download_client": (("implementation",), {}),
+    # A download client, as the *arr APIs name its implementation, with the fields an *arr app
+    # signs in with: plain values, and secrets of the client (by name).
+    "download_client": (("implementation",), {"fields": {}, "secret_fields": {}}),
 }
 SERVARR_AUTHENTICATION = ("external", "none")
 #: The media kinds an *arr app may manage, each with the Jellyfin library that serves it.
@@ -138,7 +139,7 @@ def normalise_entry(name: str, entry: object) -> dict:
     service.update(copy.deepcopy(dict(entry)))
     service["name"] = name
     _check_fields(name, service)
-    service["configure"] = _configure(name, service["configure"])
+    service["configure"] = _configure(name, service["configure"], {secret["name"] for secret in service["secrets"]})
     if service["route"] is not None:
         route = dict(ROUTE_DEFAULTS)
         route.update(service["route"])
@@ -211,7 +212,7 @@ def health_path(service: Mapping) -> str:
     return ""
 
 
-def _configure(name: str, configure: object) -> dict | None:
+def _configure(name: str, configure: object, declared: set[str]) -> dict | None:
     """``configure`` with its role's defaults filled in, or CatalogError naming the field."""
     if configure is None:
         return None
@@ -226,19 +227,33 @@ def _configure(name: str, configure: object) -> dict | None:
         raise CatalogError(f"{_where(name, 'configure')}: unknown field(s) {', '.join(unknown)}")
     result = {**optional, **configure}
     for field, value in result.items():
-        if field == "import_triggers":
-            valid = isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
-        else:
-            valid = isinstance(value, str) and bool(value or field in optional)
-        if not valid:
-            wanted = "a non-empty list of event names" if field == "import_triggers" else "a non-empty string"
-            raise CatalogError(f"{_where(name, f'configure.{field}')} must be {wanted}")
+        _check_configure_value(name, field, value, optional=field in optional)
+    for field, secret in result.get("secret_fields", {}).items():
+        if secret not in declared:
+            raise CatalogError(f"{_where(name, f'configure.secret_fields.{field}')} {secret}: no such secret here")
     if result["role"] == "servarr" and result["media"] not in LIBRARIES:
         raise CatalogError(f"{_where(name, 'configure.media')} must be one of {', '.join(LIBRARIES)}")
     if result.get("authentication", "external") not in SERVARR_AUTHENTICATION:
         choices = ", ".join(SERVARR_AUTHENTICATION)
         raise CatalogError(f"{_where(name, 'configure.authentication')} must be one of {choices}")
     return result
+
+
+def _check_configure_value(name: str, field: str, value: object, optional: bool) -> None:
+    """One field of ``configure``: names are non-empty strings (empty allowed where optional)."""
+    if field in ("fields", "secret_fields"):
+        valid = isinstance(value, Mapping) and all(
+            isinstance(key, str) and isinstance(item, str) and item for key, item in value.items()
+        )
+        wanted = "a mapping of API field names to strings"
+    elif field == "import_triggers":
+        valid = isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
+        wanted = "a non-empty list of event names"
+    else:
+        valid = isinstance(value, str) and bool(value or optional)
+        wanted = "a non-empty string"
+    if not valid:
+        raise CatalogError(f"{_where(name, f'configure.{field}')} must be {wanted}")
 
 
 def _check_replicas(name: str, service: dict) -> None:

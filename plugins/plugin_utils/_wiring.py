@@ -150,6 +150,12 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                         "service": client,
                         "implementation": _implementation(catalog, client),
                         "url": seen_from(plan, catalog, app, client),
+                        # What the app signs in with: plain fields, and secrets by store name.
+                        "fields": catalog[client]["configure"]["fields"],
+                        "secret_fields": {
+                            field: f"{client}.{secret}"
+                            for field, secret in catalog[client]["configure"]["secret_fields"].items()
+                        },
                     }
                     for client in clients
                 ],

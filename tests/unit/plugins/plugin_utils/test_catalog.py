@@ -530,6 +530,16 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             id="configure-unknown-sign-in",
         ),
         pytest.param(
+            sample(configure={"role": "download_client", "implementation": "X", "secret_fields": {"apiKey": "key"}}),
+            r"configure\.secret_fields\.apiKey",
+            id="configure-secret-not-declared",
+        ),
+        pytest.param(
+            sample(configure={"role": "download_client", "implementation": "X", "fields": {"port": 8080}}),
+            r"configure\.fields",
+            id="configure-field-not-a-string",
+        ),
+        pytest.param(
             sample(configure={"role": "download_client", "implementation": ""}),
             r"configure\.implementation",
             id="configure-empty-implementation",

@@ -42,6 +42,15 @@ def test_every_planned_arr_app_gets_its_media_kind_root_folder_and_category(wire
     assert by_app["radarr"]["import_triggers"][0] == "onDownload"
     assert (by_app["sonarr"]["authentication"], by_app["readarr"]["authentication"]) == ("external", "none")
     assert [client["service"] for client in by_app["sonarr"]["download_clients"]] == ["qbittorrent", "sabnzbd"]
+    # What each app signs in to its clients with: plain values, and secrets by their store name only.
+    signs_in = {
+        client["service"]: (client["fields"], client["secret_fields"])
+        for client in by_app["radarr"]["download_clients"]
+    }
+    assert signs_in == {
+        "qbittorrent": ({"username": "admin"}, {"password": "qbittorrent.webui_password"}),
+        "sabnzbd": ({}, {"apiKey": "sabnzbd.api_key"}),
+    }
 
 
 def test_download_clients_behind_the_vpn_are_reached_on_the_gateway(wired):

@@ -33,6 +33,11 @@ DEFAULT_MEDIA_KINDS = ["tv", "movies", "music", "books", "comics", "audiobooks",
 MAX_SEGMENT_PREFIX = 28
 MAX_ID = 2**31 - 1
 _KIND_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: What mediastack_acme may set (docs/inventory.md).
+ACME_KEYS = ("email", "ca_server", "ca_bundle", "challenge", "dns_provider", "dns_resolvers", "dns_credentials")
+ACME_CHALLENGES = ("http", "dns")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESOLVER_RE = re.compile(r"^[A-Za-z0-9.:\[\]-]+:[0-9]{1,5}$")
 
 
 def _invalid(variable: str, host: str, cause: str, todo: str) -> str:
@@ -154,6 +159,68 @@ def check_address_pools(value: object, segments: Mapping[str, ipaddress.IPv4Netw
     return errors
 
 
+def check_acme(value: object, host: str) -> list[str]:
+    """How Traefik obtains certificates; DNS credentials are checked by name only, never shown."""
+    variable = "mediastack_acme"
+    if value is None:
+        return []
+    if not isinstance(value, Mapping):
+        return [_invalid(variable, host, "it is not a mapping", f"Set {variable} to a mapping such as {{email: ...}}")]
+    errors = []
+    for key in sorted(set(value) - set(ACME_KEYS)):
+        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", f"Use only {', '.join(ACME_KEYS)}"))
+    challenge = value.get("challenge", "http")
+    if challenge not in ACME_CHALLENGES:
+        cause = f"{challenge!r} is not a challenge type"
+        errors.append(_invalid(f"{variable}.challenge", host, cause, "Set it to http or dns"))
+    for key in ("email", "ca_server", "ca_bundle", "dns_provider"):
+        if key in value and (not isinstance(value[key], str) or not value[key]):
+            errors.append(_invalid(f"{variable}.{key}", host, "it is not a non-empty string", "Set it to text"))
+    if isinstance(value.get("email"), str) and value["email"] and "@" not in value["email"]:
+        errors.append(
+            _invalid(f"{variable}.email", host, "it is not an e-mail address", "Give the ACME account's address")
+        )
+    if isinstance(value.get("ca_server"), str) and value["ca_server"] and not value["ca_server"].startswith("https://"):
+        cause = "the CA's directory must be an https:// URL"
+        errors.append(_invalid(f"{variable}.ca_server", host, cause, "Give the directory URL the CA publishes"))
+    if challenge == "dns" and not value.get("dns_provider"):
+        todo = "Set dns_provider to a provider Traefik's ACME client knows, e.g. cloudflare"
+        errors.append(_invalid(f"{variable}.dns_provider", host, "the dns challenge needs a provider", todo))
+    resolvers = value.get("dns_resolvers", [])
+    if not isinstance(resolvers, list) or not all(
+        isinstance(item, str) and _RESOLVER_RE.match(item) for item in resolvers
+    ):
+        todo = "Give a list of host:port entries, e.g. [1.1.1.1:53]"
+        errors.append(_invalid(f"{variable}.dns_resolvers", host, "it is not a list of host:port", todo))
+    errors += _check_dns_credentials(value.get("dns_credentials", {}), challenge, host)
+    return errors
+
+
+def _check_dns_credentials(credentials: object, challenge: object, host: str) -> list[str]:
+    """Variable names the DNS provider reads, mapped to (vaulted) values; the values are never named."""
+    variable = "mediastack_acme.dns_credentials"
+    if not isinstance(credentials, Mapping):
+        todo = "Set it to the variables the provider reads with their values, e.g. {CF_DNS_API_TOKEN: <vaulted>}"
+        return [_invalid(variable, host, "it is not a mapping", todo)]
+    errors = []
+    if credentials and challenge != "dns":
+        errors.append(_invalid(variable, host, "they serve only the dns challenge", "Set challenge: dns, or drop them"))
+    for name, secret in credentials.items():
+        if not isinstance(name, str) or not _ENV_NAME_RE.match(name):
+            errors.append(
+                _invalid(
+                    variable,
+                    host,
+                    f"{name!r} is not an environment variable name",
+                    "Use a variable name such as CF_DNS_API_TOKEN",
+                )
+            )
+        elif not isinstance(secret, str) or not secret or "\n" in secret:
+            todo = "Give it a non-empty string on one line (vault it)"
+            errors.append(_invalid(f"{variable}.{name}", host, "its value is not a one-line string", todo))
+    return errors
+
+
 def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     """Every problem found in one host's variables; an empty list when the inventory is sound."""
     errors = []
@@ -165,4 +232,5 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     errors += segment_errors
     pools = hostvars.get("docker_default_address_pools", DEFAULT_DOCKER_ADDRESS_POOLS)
     errors += check_address_pools(pools, segments, host)
+    errors += check_acme(hostvars.get("mediastack_acme"), host)
     return errors

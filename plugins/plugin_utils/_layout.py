@@ -14,7 +14,11 @@ from collections.abc import Mapping
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import ACME_CA_BUNDLE, host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+    ACME_CA_BUNDLE,
+    dns_credentials,
+    host_files,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     environment_secrets,
     service_environment,
@@ -91,6 +95,7 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
             if not source.startswith("/"):
                 directories[f"{root}/{service}-{source}"] = (user, group, "")
         context = {"root": root, "plan": plan, "catalog": catalog, "store": store, "masked": masked}
+        context["extra_env"] = dns_credentials(settings) if service == ENTRY_PROXY else {}
         files += _secret_files(context, service, (user, group), directories)
     for relative, document in documents.items():
         if relative.startswith("compose/"):
@@ -134,10 +139,13 @@ def _secret_files(context: Mapping, service: str, ownership: tuple[str, str], di
         files.append(dict(seeded, seed=True))
         if "/" in SEED_FILES[seed]:
             directories[f"{root}/{service}/{SEED_FILES[seed].rsplit('/', 1)[0]}"] = (user, group, "")
-    if not environment_secrets(service, catalog, plan):
+    # Secrets from the inventory rather than the store (Traefik's DNS provider credentials).
+    extra = {name: MASK if context["masked"] else value for name, value in context["extra_env"].items()}
+    if not environment_secrets(service, catalog, plan) and not extra:
         return files
     values = service_environment(service, catalog, store, catalog[service]["config"] or "/", plan)
-    lines = "".join(f"{name}={value}\n" for name, value in values["env"].items())
+    env = dict(sorted({**values["env"], **extra}.items()))
+    lines = "".join(f"{name}={value}\n" for name, value in env.items())
     files.append(_file(f"{root}/env/{service}.env", lines, ("0", "0", "0600"), service, secret=True))
     if values["files"]:
         directories[f"{root}/{service}/secrets"] = (user, group, "0700")

@@ -168,6 +168,17 @@ def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
     return hosts
 
 
+def dns_credentials(settings: Mapping) -> dict:
+    """The variables Traefik's DNS provider reads (mediastack_acme.dns_credentials), for the dns challenge.
+
+    They are secrets: they reach Traefik through its environment file, never its compose file.
+    """
+    acme = settings.get("acme") or {}
+    if acme.get("challenge") != "dns":
+        return {}
+    return {str(name): str(value) for name, value in (acme.get("dns_credentials") or {}).items()}
+
+
 def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
     """A service's static variables: time zone, PUID/PGID, the catalog's, and the plan's own."""
     entry = catalog[name]
@@ -222,7 +233,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["cap_add"] = sorted(entry["capabilities"])
     if entry["runs_as"] == "user":
         service["user"] = f"{puid}:{pgid}"
-    if environment_secrets(name, catalog, plan):
+    if environment_secrets(name, catalog, plan) or (name == ENTRY_PROXY and dns_credentials(settings)):
         service["env_file"] = [f"{config_root}/env/{name}.env"]
     volumes = _volumes(entry, settings, name, plan)
     if volumes:

@@ -69,6 +69,32 @@ def test_a_full_sound_inventory_passes():
             "has no valid 'base' network",
         ),
         ({"docker_default_address_pools": "172.30.0.0/16"}, "docker_default_address_pools", "not a non-empty list"),
+        ({"mediastack_acme": "letsencrypt"}, "mediastack_acme", "it is not a mapping"),
+        ({"mediastack_acme": {"challange": "dns"}}, "mediastack_acme.challange", "unknown setting"),
+        ({"mediastack_acme": {"challenge": "tls"}}, "mediastack_acme.challenge", "'tls' is not a challenge type"),
+        ({"mediastack_acme": {"challenge": "dns"}}, "mediastack_acme.dns_provider", "needs a provider"),
+        ({"mediastack_acme": {"email": "admin"}}, "mediastack_acme.email", "not an e-mail address"),
+        ({"mediastack_acme": {"ca_server": "http://ca/dir"}}, "mediastack_acme.ca_server", "https:// URL"),
+        (
+            {"mediastack_acme": {"challenge": "dns", "dns_provider": "cloudflare", "dns_resolvers": "1.1.1.1"}},
+            "mediastack_acme.dns_resolvers",
+            "not a list of host:port",
+        ),
+        (
+            {"mediastack_acme": {"dns_credentials": {"CF_DNS_API_TOKEN": "s3cret-value"}}},
+            "mediastack_acme.dns_credentials",
+            "only the dns challenge",
+        ),
+        (
+            {"mediastack_acme": {"challenge": "dns", "dns_provider": "x", "dns_credentials": {"CF TOKEN": "v"}}},
+            "mediastack_acme.dns_credentials",
+            "'CF TOKEN' is not an environment variable name",
+        ),
+        (
+            {"mediastack_acme": {"challenge": "dns", "dns_provider": "x", "dns_credentials": {"CF_TOKEN": "a\nb"}}},
+            "mediastack_acme.dns_credentials.CF_TOKEN",
+            "not a one-line string",
+        ),
     ],
     ids=[
         "puid-word",
@@ -92,6 +118,16 @@ def test_a_full_sound_inventory_passes():
         "pool-size-too-wide",
         "pool-without-base",
         "pool-not-a-list",
+        "acme-not-a-mapping",
+        "acme-unknown-key",
+        "acme-unknown-challenge",
+        "acme-dns-without-provider",
+        "acme-bad-email",
+        "acme-plain-http-ca",
+        "acme-resolvers-not-a-list",
+        "acme-credentials-without-dns",
+        "acme-credential-bad-name",
+        "acme-credential-multiline",
     ],
 )
 def test_bad_input_is_named(hostvars, variable, cause):
@@ -101,6 +137,22 @@ def test_bad_input_is_named(hostvars, variable, cause):
     assert any(cause in error for error in matching), matching
     # Every message says what to do, not only what is wrong.
     assert all(". Set " in error or ". Use " in error or ". Give " in error for error in errors)
+
+
+def test_dns_challenge_with_credentials_passes_and_never_shows_a_value():
+    acme = {
+        "email": "admin@example.com",
+        "ca_server": "https://acme-staging-v02.api.letsencrypt.org/directory",
+        "challenge": "dns",
+        "dns_provider": "cloudflare",
+        "dns_resolvers": ["1.1.1.1:53", "[2606:4700:4700::1111]:53"],
+        "dns_credentials": {"CF_DNS_API_TOKEN": "s3cret-value"},
+    }
+    assert preflight_errors({"mediastack_acme": acme}, host="h1") == []
+    broken = dict(acme, challenge="http", dns_credentials={"CF_DNS_API_TOKEN": "s3cret-value", "CF_ZONE": ""})
+    errors = preflight_errors({"mediastack_acme": broken}, host="h1")
+    assert len(errors) == 2
+    assert not any("s3cret-value" in error for error in errors)
 
 
 def test_pools_are_checked_against_the_user_segments():

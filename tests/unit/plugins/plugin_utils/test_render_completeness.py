@@ -400,6 +400,26 @@ def test_homepages_env_file_carries_the_widget_keys_and_nothing_else_does():
     )
 
 
+def test_traefiks_dns_provider_credentials_reach_it_through_its_env_file_only():
+    plan = plan_of()
+    store = {name: f"value-of-{name}" for name in required_secrets(plan, FULL)}
+    acme = {"challenge": "dns", "dns_provider": "cloudflare", "dns_credentials": {"CF_DNS_API_TOKEN": "t0ken"}}
+    settings = dict(SETTINGS, acme=acme)
+    files = {item["path"]: item for item in host_layout(plan, FULL, settings, "one", store)["files"]}
+    env = files["/srv/ms/env/traefik.env"]
+    assert env["content"] == "CF_DNS_API_TOKEN=t0ken\n"
+    assert (env["mode"], env["secret"], env["service"]) == ("0600", True, "traefik")
+    edge = files["/srv/ms/compose/edge/compose.yaml"]["content"]
+    assert yaml.safe_load(edge)["services"]["traefik"]["env_file"] == ["/srv/ms/env/traefik.env"]
+    assert not any("t0ken" in item["content"] for path, item in files.items() if path != env["path"])
+    # Without a store (what is shown, not applied), the value is masked.
+    masked = {item["path"]: item for item in host_layout(plan, FULL, settings, "one", None)["files"]}
+    assert masked["/srv/ms/env/traefik.env"]["content"] == f"CF_DNS_API_TOKEN={MASK}\n"
+    # The http challenge ignores them: no env file, nothing in compose.
+    http = {item["path"] for item in host_layout(plan, FULL, SETTINGS, "one", store)["files"]}
+    assert "/srv/ms/env/traefik.env" not in http
+
+
 @needs_specs
 def test_homepage_services_with_widgets_are_valid():
     validate(homepage_services(two_homepages(), FULL), "homepage-services.schema.json")

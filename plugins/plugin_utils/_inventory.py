@@ -14,6 +14,8 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import DEFAULT_AUTH_GROUPS, users_problems
+
 #: The network segments of the plan and their default CIDRs (docs/network-plan.md).
 DEFAULT_SEGMENTS = {
     "proxy": "10.10.0.0/24",
@@ -233,4 +235,8 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     pools = hostvars.get("docker_default_address_pools", DEFAULT_DOCKER_ADDRESS_POOLS)
     errors += check_address_pools(pools, segments, host)
     errors += check_acme(hostvars.get("mediastack_acme"), host)
+    users = users_problems(
+        hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
+    )
+    errors += [_invalid(variable, host, cause, todo) for variable, cause, todo in users]
     return errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 
 try:
@@ -22,6 +23,9 @@ except ImportError:  # pragma: no cover - exercised where argon2-cffi is missing
 ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4, "hash_len": 32}
 SALT_LENGTH = 16
 SALT_STORE_NAME = "authelia.password_salt"
+DEFAULT_AUTH_GROUPS = ["admins", "users"]
+USER_KEYS = ("password", "displayname", "email", "groups", "disabled")
+_USER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 
 class UsersError(ValueError):
@@ -37,20 +41,54 @@ def argon2id(password: str, salt: bytes) -> str:
     return hash_secret(password.encode("utf-8"), salt, type=Type.ID, **ARGON2).decode("ascii")
 
 
+def users_problems(users: object, groups: object) -> list[tuple[str, str, str]]:
+    """``(variable, cause, what to do)`` for each problem of mediastack_users; no password is shown."""
+    if not isinstance(users, Mapping):
+        return [
+            ("mediastack_users", "it is not a mapping of user name to settings", "Set it to {name: {password: ...}}")
+        ]
+    known = groups if isinstance(groups, list) else DEFAULT_AUTH_GROUPS
+    problems = []
+    for name, settings in sorted(users.items(), key=lambda item: str(item[0])):
+        where = f"mediastack_users.{name}"
+        if not isinstance(name, str) or not _USER_NAME_RE.match(name):
+            problems.append(
+                (where, "the user name has characters Authelia does not accept", "Use letters, digits, . _ @ -")
+            )
+            continue
+        if (
+            not isinstance(settings, Mapping)
+            or not isinstance(settings.get("password"), str)
+            or not settings["password"]
+        ):
+            problems.append((where, "it needs a password (keep it vaulted)", "Give it password: <vaulted text>"))
+            continue
+        for key in sorted(set(settings) - set(USER_KEYS)):
+            problems.append((f"{where}.{key}", "unknown setting", f"Use only {', '.join(USER_KEYS)}"))
+        for key in ("displayname", "email"):
+            if key in settings and not isinstance(settings[key], str):
+                problems.append((f"{where}.{key}", "it is not text", "Set it to a string"))
+        if "disabled" in settings and not isinstance(settings["disabled"], bool):
+            problems.append((f"{where}.disabled", "it is not true or false", "Set it to true or false"))
+        chosen = settings.get("groups", [])
+        if not isinstance(chosen, list) or not all(isinstance(group, str) for group in chosen):
+            problems.append((f"{where}.groups", "it is not a list of group names", "Give a list such as [users]"))
+            continue
+        unknown = sorted(set(chosen) - set(known))
+        if unknown:
+            cause = f"{', '.join(unknown)} not defined"
+            problems.append((f"{where}.groups", cause, "Use groups of mediastack_auth_groups, or add them there"))
+    return problems
+
+
 def users_database(users: Mapping, groups: list[str], salt_secret: str) -> dict:
     """The users file Authelia's file backend reads; UsersError names the user at fault."""
-    if not isinstance(users, Mapping):
-        raise UsersError("Invalid mediastack_users: it is not a mapping of user name to settings")
+    problems = users_problems(users, groups)
+    if problems:
+        variable, cause, todo = problems[0]
+        raise UsersError(f"Invalid {variable}: {cause}. {todo}")
     database = {}
     for name, settings in sorted(users.items()):
-        where = f"mediastack_users.{name}"
-        if not isinstance(settings, Mapping) or not settings.get("password"):
-            raise UsersError(f"Invalid {where}: it needs a password (keep it vaulted)")
-        unknown = sorted(set(settings.get("groups", [])) - set(groups))
-        if unknown:
-            raise UsersError(
-                f"Invalid {where}.groups: {', '.join(unknown)} not defined. Add them to mediastack_auth_groups"
-            )
         salt = hmac.new(salt_secret.encode("utf-8"), name.encode("utf-8"), hashlib.sha256).digest()[:SALT_LENGTH]
         database[name] = {
             "disabled": bool(settings.get("disabled", False)),

@@ -95,6 +95,17 @@ def test_a_full_sound_inventory_passes():
             "mediastack_acme.dns_credentials.CF_TOKEN",
             "not a one-line string",
         ),
+        ({"mediastack_users": ["admin"]}, "mediastack_users", "not a mapping of user name"),
+        ({"mediastack_users": {"bob": {"groups": ["users"]}}}, "mediastack_users.bob", "it needs a password"),
+        ({"mediastack_users": {"bob smith": {"password": "pw"}}}, "mediastack_users.bob smith", "characters"),
+        ({"mediastack_users": {"bob": {"password": "pw", "role": "x"}}}, "mediastack_users.bob.role", "unknown"),
+        (
+            {"mediastack_users": {"bob": {"password": "pw", "groups": ["family"]}}},
+            "mediastack_users.bob.groups",
+            "family not defined",
+        ),
+        ({"mediastack_users": {"bob": {"password": "pw", "groups": "users"}}}, "mediastack_users.bob.groups", "list"),
+        ({"mediastack_users": {"bob": {"password": "pw", "disabled": "no"}}}, "mediastack_users.bob.disabled", "true"),
     ],
     ids=[
         "puid-word",
@@ -128,6 +139,13 @@ def test_a_full_sound_inventory_passes():
         "acme-credentials-without-dns",
         "acme-credential-bad-name",
         "acme-credential-multiline",
+        "users-not-a-mapping",
+        "users-without-password",
+        "users-bad-name",
+        "users-unknown-key",
+        "users-undefined-group",
+        "users-groups-not-a-list",
+        "users-disabled-not-bool",
     ],
 )
 def test_bad_input_is_named(hostvars, variable, cause):
@@ -153,6 +171,14 @@ def test_dns_challenge_with_credentials_passes_and_never_shows_a_value():
     errors = preflight_errors({"mediastack_acme": broken}, host="h1")
     assert len(errors) == 2
     assert not any("s3cret-value" in error for error in errors)
+
+
+def test_users_are_checked_against_the_inventorys_groups_without_showing_a_password():
+    users = {"bob": {"password": "pa55word", "groups": ["family"], "displayname": "Bob"}}
+    assert preflight_errors({"mediastack_users": users, "mediastack_auth_groups": ["admins", "family"]}) == []
+    errors = preflight_errors({"mediastack_users": users}, host="h1")
+    assert len(errors) == 1
+    assert "pa55word" not in errors[0]
 
 
 def test_pools_are_checked_against_the_user_segments():

@@ -277,6 +277,18 @@ def test_the_apps_hold_what_configure_sent(stack):
     applications = api_get(f"{prowlarr}/applications", secret("prowlarr.api_key"))
     assert sorted(app["name"] for app in applications) == ["Lidarr", "Radarr", "Readarr", "Sonarr"]
     assert {app["syncLevel"] for app in applications} == {"fullSync"}
+    # The inventory's indexer, in Prowlarr (which syncs it on), and its Usenet provider, in SABnzbd.
+    indexers = api_get(f"{prowlarr}/indexer", secret("prowlarr.api_key"))
+    assert [(indexer["name"], indexer["implementation"]) for indexer in indexers] == [("Lab indexer", "Newznab")]
+    sabnzbd = f"http://{services['gluetun']['addresses']['media']}:8085/api"
+    query = urllib.parse.urlencode(
+        {"mode": "get_config", "section": "servers", "output": "json", "apikey": secret("sabnzbd.api_key")}
+    )
+    with urllib.request.urlopen(f"{sabnzbd}?{query}", timeout=10) as answer:  # noqa: S310 - a lab address
+        servers = json.load(answer)["config"]["servers"]
+    assert [(server["name"], server["host"], server["username"]) for server in servers] == [
+        ("lab-news", "news.lab.mediastack.test", "lab")
+    ]
 
 
 def test_the_real_qbittorrent_files_each_app_under_its_category(stack):

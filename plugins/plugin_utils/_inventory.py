@@ -223,6 +223,55 @@ def _check_dns_credentials(credentials: object, challenge: object, host: str) ->
     return errors
 
 
+#: What each entry of the wiring's inventory lists may set: required keys, then the optional ones.
+WIRING_LISTS = {
+    "mediastack_usenet_servers": (
+        ("name", "host"),
+        ("port", "ssl", "username", "password", "connections", "enable"),
+        "{name: news, host: news.example.com, username: ..., password: <vaulted>}",
+    ),
+    "mediastack_indexers": (
+        ("name", "implementation"),
+        ("app_profile", "fields", "secret_fields"),
+        "{name: My indexer, implementation: Newznab, fields: {baseUrl: ...}, secret_fields: {apiKey: <vaulted>}}",
+    ),
+}
+
+
+def check_wiring_list(variable: str, value: object, host: str) -> list[str]:
+    """A list of entries the configure playbook loops over; values (passwords, keys) are never shown."""
+    required, optional, example = WIRING_LISTS[variable]
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [_invalid(variable, host, "it is not a list", f"Give a list of entries such as {example}")]
+    errors = []
+    names: set[str] = set()
+    for index, entry in enumerate(value):
+        where = f"{variable}[{index}]"
+        if not isinstance(entry, Mapping):
+            errors.append(_invalid(where, host, "it is not a mapping", f"Give an entry such as {example}"))
+            continue
+        for key in required:
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                errors.append(_invalid(f"{where}.{key}", host, "it is missing or not text", f"Give it a {key}"))
+        for key in sorted(set(entry) - set(required) - set(optional), key=str):
+            errors.append(
+                _invalid(f"{where}.{key}", host, "unknown setting", f"Use only {', '.join(required + optional)}")
+            )
+        for key in ("fields", "secret_fields"):
+            if key in entry and not isinstance(entry[key], Mapping):
+                errors.append(_invalid(f"{where}.{key}", host, "it is not a mapping", "Set it to {field: value}"))
+        for key in ("port", "connections"):
+            if key in entry and (isinstance(entry[key], bool) or not isinstance(entry[key], int) or entry[key] < 1):
+                errors.append(_invalid(f"{where}.{key}", host, "it is not a positive whole number", "Set it to one"))
+        name = entry.get("name")
+        if isinstance(name, str) and name in names:
+            errors.append(_invalid(f"{where}.name", host, f"{name} is listed twice", "Give each entry its own name"))
+        names.add(name if isinstance(name, str) else "")
+    return errors
+
+
 def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     """Every problem found in one host's variables; an empty list when the inventory is sound."""
     errors = []
@@ -239,4 +288,6 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
         hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
     )
     errors += [_invalid(variable, host, cause, todo) for variable, cause, todo in users]
+    for variable in WIRING_LISTS:
+        errors += check_wiring_list(variable, hostvars.get(variable), host)
     return errors

@@ -106,6 +106,30 @@ def test_a_full_sound_inventory_passes():
         ),
         ({"mediastack_users": {"bob": {"password": "pw", "groups": "users"}}}, "mediastack_users.bob.groups", "list"),
         ({"mediastack_users": {"bob": {"password": "pw", "disabled": "no"}}}, "mediastack_users.bob.disabled", "true"),
+        ({"mediastack_usenet_servers": {"name": "news"}}, "mediastack_usenet_servers", "it is not a list"),
+        ({"mediastack_usenet_servers": [{"name": "news"}]}, r"mediastack_usenet_servers[0].host", "missing"),
+        (
+            {"mediastack_usenet_servers": [{"name": "n", "host": "h", "pasword": "pw"}]},
+            "mediastack_usenet_servers[0].pasword",
+            "unknown setting",
+        ),
+        (
+            {"mediastack_usenet_servers": [{"name": "n", "host": "h", "port": "563"}]},
+            "mediastack_usenet_servers[0].port",
+            "not a positive whole number",
+        ),
+        ({"mediastack_indexers": ["Newznab"]}, "mediastack_indexers[0]", "it is not a mapping"),
+        ({"mediastack_indexers": [{"name": "x"}]}, "mediastack_indexers[0].implementation", "missing"),
+        (
+            {"mediastack_indexers": [{"name": "x", "implementation": "Newznab", "fields": ["baseUrl"]}]},
+            "mediastack_indexers[0].fields",
+            "not a mapping",
+        ),
+        (
+            {"mediastack_indexers": [{"name": "x", "implementation": "A"}, {"name": "x", "implementation": "B"}]},
+            "mediastack_indexers[1].name",
+            "x is listed twice",
+        ),
     ],
     ids=[
         "puid-word",
@@ -146,6 +170,14 @@ def test_a_full_sound_inventory_passes():
         "users-undefined-group",
         "users-groups-not-a-list",
         "users-disabled-not-bool",
+        "usenet-not-a-list",
+        "usenet-without-host",
+        "usenet-unknown-key",
+        "usenet-bad-port",
+        "indexers-entry-not-a-mapping",
+        "indexers-without-implementation",
+        "indexers-fields-not-a-mapping",
+        "indexers-twice",
     ],
 )
 def test_bad_input_is_named(hostvars, variable, cause):

@@ -16,8 +16,8 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     ACME_CA_BUNDLE,
-    dns_credentials,
     host_files,
+    inventory_secrets,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     environment_secrets,
@@ -95,7 +95,7 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
             if not source.startswith("/"):
                 directories[f"{root}/{service}-{source}"] = (user, group, "")
         context = {"root": root, "plan": plan, "catalog": catalog, "store": store, "masked": masked}
-        context["extra_env"] = dns_credentials(settings) if service == ENTRY_PROXY else {}
+        context["extra_env"] = inventory_secrets(settings, service)
         files += _secret_files(context, service, (user, group), directories)
     for relative, document in documents.items():
         if relative.startswith("compose/"):
@@ -139,7 +139,7 @@ def _secret_files(context: Mapping, service: str, ownership: tuple[str, str], di
         files.append(dict(seeded, seed=True))
         if "/" in SEED_FILES[seed]:
             directories[f"{root}/{service}/{SEED_FILES[seed].rsplit('/', 1)[0]}"] = (user, group, "")
-    # Secrets from the inventory rather than the store (Traefik's DNS provider credentials).
+    # Secrets from the inventory rather than the store (see inventory_secrets).
     extra = {name: MASK if context["masked"] else value for name, value in context["extra_env"].items()}
     if not environment_secrets(service, catalog, plan) and not extra:
         return files

@@ -168,15 +168,16 @@ def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
     return hosts
 
 
-def dns_credentials(settings: Mapping) -> dict:
-    """The variables Traefik's DNS provider reads (mediastack_acme.dns_credentials), for the dns challenge.
+def inventory_secrets(settings: Mapping, name: str) -> dict:
+    """Secret variables a service takes from the inventory rather than the secrets store.
 
-    They are secrets: they reach Traefik through its environment file, never its compose file.
+    Today Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns
+    challenge. They reach the service through its environment file, never its compose file.
     """
     acme = settings.get("acme") or {}
-    if acme.get("challenge") != "dns":
+    if name != ENTRY_PROXY or acme.get("challenge") != "dns":
         return {}
-    return {str(name): str(value) for name, value in (acme.get("dns_credentials") or {}).items()}
+    return {str(key): str(value) for key, value in (acme.get("dns_credentials") or {}).items()}
 
 
 def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
@@ -233,7 +234,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["cap_add"] = sorted(entry["capabilities"])
     if entry["runs_as"] == "user":
         service["user"] = f"{puid}:{pgid}"
-    if environment_secrets(name, catalog, plan) or (name == ENTRY_PROXY and dns_credentials(settings)):
+    if environment_secrets(name, catalog, plan) or inventory_secrets(settings, name):
         service["env_file"] = [f"{config_root}/env/{name}.env"]
     volumes = _volumes(entry, settings, name, plan)
     if volumes:

@@ -223,6 +223,29 @@ def _check_dns_credentials(credentials: object, challenge: object, host: str) ->
     return errors
 
 
+def check_front_proxies(value: object, host: str) -> list[str]:
+    """The proxies in front of Traefik whose X-Forwarded-* headers it believes: addresses or networks,
+    never every address (that would let any client name the host and path the portal judges)."""
+    variable = "mediastack_front_proxies"
+    todo = f"Set {variable} to a list of the front proxies' addresses or networks, e.g. [192.168.1.2, 10.0.8.0/29]"
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [_invalid(variable, host, "it is not a list", todo)]
+    errors = []
+    for index, item in enumerate(value):
+        try:
+            network = ipaddress.ip_network(item, strict=False) if isinstance(item, str) else None
+        except ValueError:
+            network = None
+        if network is None:
+            errors.append(_invalid(f"{variable}[{index}]", host, f"{item!r} is not an IP address or network", todo))
+        elif network.prefixlen == 0:
+            cause = f"{item} trusts every client, so anyone could forge the headers the portal judges"
+            errors.append(_invalid(f"{variable}[{index}]", host, cause, todo))
+    return errors
+
+
 #: What each entry of the wiring's inventory lists may set: required keys, then the optional ones.
 WIRING_LISTS = {
     "mediastack_usenet_servers": (
@@ -284,6 +307,7 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     pools = hostvars.get("docker_default_address_pools", DEFAULT_DOCKER_ADDRESS_POOLS)
     errors += check_address_pools(pools, segments, host)
     errors += check_acme(hostvars.get("mediastack_acme"), host)
+    errors += check_front_proxies(hostvars.get("mediastack_front_proxies"), host)
     users = users_problems(
         hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
     )

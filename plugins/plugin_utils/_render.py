@@ -64,6 +64,8 @@ SECURE_HEADERS = {
     "referrerPolicy": "strict-origin-when-cross-origin",
 }
 AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"]
+#: The largest answer Traefik reads from a forward-auth check (Authelia's and the bouncer's are small).
+FORWARD_AUTH_MAX_BODY = 65536
 HEALTHCHECK_TIMING = {"interval": "30s", "timeout": "10s", "retries": 5, "start_period": "60s"}
 
 
@@ -166,6 +168,15 @@ def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
     for addresses in service.get("replica_addresses", [service["addresses"]]):
         hosts += [f"{address}:{port}" for _segment, address in sorted(addresses.items())]
     return hosts
+
+
+def front_proxies(settings: Mapping) -> list[str]:
+    """The addresses or networks of proxies in front of Traefik (``mediastack_front_proxies``).
+
+    Only they may set ``X-Forwarded-*``: from anyone else Traefik drops those headers, so no
+    client can claim another host, path or address to the portal or to the CrowdSec bouncer.
+    """
+    return [str(item) for item in settings.get("front_proxies") or []]
 
 
 def inventory_secrets(settings: Mapping, name: str) -> dict:
@@ -286,7 +297,21 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
             resolver["dnsChallenge"]["resolvers"] = list(acme["dns_resolvers"])
     else:
         resolver["httpChallenge"] = {"entryPoint": "web"}
-    proxy_cidr = plan["segments"].get("proxy", {}).get("cidr")
+    entry_points = {
+        "web": {
+            "address": ":80",
+            "http": {"redirections": {"entryPoint": {"to": "websecure", "scheme": "https", "permanent": True}}},
+        },
+        "websecure": {"address": ":443", "http": {"tls": {"certResolver": CERT_RESOLVER}}},
+        "traefik": {"address": ":8080", "http": {}},
+    }
+    trusted = front_proxies(settings)
+    for name, entry_point in entry_points.items():
+        # A header whose name aliases another (Remote_User for Remote-User) is dropped before routing.
+        entry_point["http"]["aliasHeadersStrategy"] = "delete"
+        if trusted and name != "traefik":
+            # Only the front proxies the inventory names may say who the client is.
+            entry_point["forwardedHeaders"] = {"trustedIPs": trusted}
     return {
         "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
         "log": {"level": "INFO"},
@@ -294,28 +319,27 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
         "api": {"dashboard": True},
         "ping": {"entryPoint": "traefik"},
         "metrics": {"prometheus": {"entryPoint": "traefik"}},
-        "entryPoints": {
-            "web": {
-                "address": ":80",
-                "http": {"redirections": {"entryPoint": {"to": "websecure", "scheme": "https", "permanent": True}}},
-            },
-            "websecure": {
-                "address": ":443",
-                "http": {"tls": {"certResolver": CERT_RESOLVER}},
-                "forwardedHeaders": {"trustedIPs": [proxy_cidr] if proxy_cidr else []},
-            },
-            "traefik": {"address": ":8080"},
-        },
+        "entryPoints": entry_points,
         "providers": {"file": {"directory": "/etc/traefik/dynamic", "watch": True}},
         "certificatesResolvers": {CERT_RESOLVER: {"acme": resolver}},
     }
 
 
-def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
-    """Traefik's dynamic configuration, one document per file: tls, middlewares, routes."""
+def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = None) -> dict[str, dict]:
+    """Traefik's dynamic configuration, one document per file: tls, middlewares, routes.
+
+    Every router starts with the same two middlewares, so that every answer (a backend's, the
+    portal's 302, a 403) carries the security headers and no client's own ``Remote-*`` header
+    reaches a backend; then the CrowdSec bouncer, then sign-in.
+    """
     services = plan["services"]
+    # The forward-auth checks see the request as Traefik received it, unless a front proxy the
+    # inventory names stands before Traefik (whose X-Forwarded-* the entry points keep).
+    trust = bool(front_proxies(settings or {}))
     middlewares = {
         "secure-headers": {"headers": SECURE_HEADERS},
+        # An empty value removes the header: only the portal's answer may set these.
+        "strip-identity": {"headers": {"customRequestHeaders": dict.fromkeys(AUTH_RESPONSE_HEADERS, "")}},
         "portal-ratelimit": {"rateLimit": {"average": 10, "burst": 20}},
     }
     if PORTAL in services:
@@ -324,15 +348,20 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
         middlewares["authelia"] = {
             "forwardAuth": {
                 "address": f"http://{address}:{port}/api/authz/forward-auth",
-                "trustForwardHeader": True,
+                "trustForwardHeader": trust,
                 "authResponseHeaders": AUTH_RESPONSE_HEADERS,
+                "maxResponseBodySize": FORWARD_AUTH_MAX_BODY,
             }
         }
     if BOUNCER in services:
         address = _reach(plan, ENTRY_PROXY, BOUNCER)
         port = catalog[BOUNCER]["port"]
         middlewares["crowdsec"] = {
-            "forwardAuth": {"address": f"http://{address}:{port}/api/v1/forwardAuth", "trustForwardHeader": True}
+            "forwardAuth": {
+                "address": f"http://{address}:{port}/api/v1/forwardAuth",
+                "trustForwardHeader": trust,
+                "maxResponseBodySize": FORWARD_AUTH_MAX_BODY,
+            }
         }
     admin_cidr = plan["segments"].get("admin", {}).get("cidr")
     if admin_cidr:
@@ -341,12 +370,15 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
     routers, backends = {}, {}
     for route in plan["routes"]:
         name = route["service"]
-        chain = ["crowdsec"] if "crowdsec" in middlewares else []
+        chain = ["secure-headers", "strip-identity"]
+        if name == ENTRY_PROXY and "admin-segment" in middlewares:
+            chain.append("admin-segment")
+        if "crowdsec" in middlewares:
+            chain.append("crowdsec")
         if name == PORTAL:
             chain.append("portal-ratelimit")
         elif "authelia" in middlewares:
             chain.append("authelia")
-        chain.append("secure-headers")
         router = {
             "rule": f"Host(`{route['fqdn']}`)",
             "entryPoints": ["websecure"],
@@ -356,8 +388,6 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping) -> dict[str, dict]:
         if name == ENTRY_PROXY:
             # The dashboard: Traefik's own API service, and only from the admin segment.
             router["service"] = "api@internal"
-            if "admin-segment" in middlewares:
-                router["middlewares"] = ["admin-segment", *chain]
         elif replicated(plan, name) and LOAD_BALANCER in services:
             # Several copies: HAProxy balances them (health checks, sticky sessions), chosen by Host.
             address = _reach(plan, ENTRY_PROXY, LOAD_BALANCER)
@@ -612,7 +642,7 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     placed = {name for name, service in plan["services"].items() if service["host"] == host}
     if ENTRY_PROXY in placed:
         files["config/traefik/traefik.yaml"] = traefik_static(plan, settings)
-        for name, document in traefik_dynamic(plan, catalog).items():
+        for name, document in traefik_dynamic(plan, catalog, settings).items():
             files[f"config/traefik/dynamic/{name}.yaml"] = document
     if PORTAL in placed:
         files["config/authelia/configuration.yml"] = authelia_configuration(plan, catalog, settings)

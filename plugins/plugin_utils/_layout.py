@@ -30,7 +30,13 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
     sabnzbd_config,
     servarr_config,
 )
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME, users_database
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import (
+    DEFAULT_AUTH_GROUPS,
+    FIRST_ADMIN_STORE_NAME,
+    SALT_STORE_NAME,
+    portal_users,
+    users_database,
+)
 
 MASK = "********"
 #: Where each seed goes, relative to the service's config folder.
@@ -175,8 +181,8 @@ def _seed_content(plan: Mapping, catalog: Mapping, service: str, store: Mapping,
 
 def _users_file(root: str, catalog: Mapping, settings: Mapping, store: Mapping, masked: bool) -> dict:
     """Authelia's users_database.yml: argon2id hashes, or the mask in a rendering meant to be read."""
-    users = settings.get("users") or {}
-    groups = list(settings.get("auth_groups") or [])
+    groups = list(settings.get("auth_groups") or DEFAULT_AUTH_GROUPS)
+    users = portal_users(settings.get("users") or {}, groups, store)
     if masked:
         database = users_database({name: dict(user, password=MASK) for name, user in users.items()}, groups, MASK)
         for user in database["users"].values():
@@ -203,7 +209,7 @@ def _file(path: str, content: str, ownership: tuple[str, str, str], service: str
 
 def _masked(catalog: Mapping, plan: Mapping) -> dict:
     """A store where every secret reads as the mask, for renderings meant to be read."""
-    masked = {SALT_STORE_NAME: MASK}
+    masked = {SALT_STORE_NAME: MASK, FIRST_ADMIN_STORE_NAME: MASK}
     for service in plan["services"]:
         for secret in catalog[service]["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")

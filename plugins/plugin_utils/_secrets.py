@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
 #: Characters of generated values: letters and digits only, safe in every config format.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -30,6 +30,9 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
             names.add(f"{owner or service}.{own}")
     if "authelia" in plan["services"] or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
         names.add(SALT_STORE_NAME)
+    if "authelia" in plan["services"]:
+        # The portal's first user while mediastack_users names nobody (_users.portal_users).
+        names.add(FIRST_ADMIN_STORE_NAME)
     return sorted(names)
 
 

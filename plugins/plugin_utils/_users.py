@@ -28,6 +28,11 @@ USER_KEYS = ("password", "displayname", "email", "groups", "disabled")
 _USER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 
+#: The portal's first user while mediastack_users names nobody, and the store entry of its password.
+FIRST_ADMIN = "admin"
+FIRST_ADMIN_STORE_NAME = "authelia.admin_password"
+
+
 class UsersError(ValueError):
     """The users cannot be written; the message names the variable."""
 
@@ -79,6 +84,24 @@ def users_problems(users: object, groups: object) -> list[tuple[str, str, str]]:
             cause = f"{', '.join(unknown)} not defined"
             problems.append((f"{where}.groups", cause, "Use groups of mediastack_auth_groups, or add them there"))
     return problems
+
+
+def portal_users(users: Mapping, groups: list[str], store: Mapping) -> Mapping:
+    """The users the portal gets: the inventory's, or with none, a first admin in every group.
+
+    Authelia refuses to start on a users file without users ("users: non zero value required",
+    the ``valid:"required"`` rule on the file backend's users map), so an inventory that names
+    nobody gets ``admin`` with the generated password kept in the secrets store.
+    """
+    if users:
+        return users
+    return {
+        FIRST_ADMIN: {
+            "displayname": "Administrator",
+            "password": store[FIRST_ADMIN_STORE_NAME],
+            "groups": list(groups),
+        }
+    }
 
 
 def users_database(users: Mapping, groups: list[str], salt_secret: str) -> dict:

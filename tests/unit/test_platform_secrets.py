@@ -38,6 +38,7 @@ SECRET_CATALOG = {name: dict(entry, secrets=SECRETS.get(name, [])) for name, ent
 def test_required_secrets_resolve_references_to_other_services():
     plan = build_plan(SECRET_CATALOG, inventory())
     assert required_secrets(plan, SECRET_CATALOG) == [
+        "authelia.admin_password",
         "authelia.jwt",
         "authelia.password_salt",
         "postgres.password",
@@ -69,6 +70,7 @@ def test_host_layout_owner_only_secret_files_and_masked_rendering():
     plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "puid": 1500, "pgid": 1501}
     store = {
+        "authelia.admin_password": "A",
         "authelia.jwt": "J",
         "authelia.password_salt": "S",
         "postgres.password": "P",
@@ -127,6 +129,34 @@ def test_a_rendering_meant_to_be_read_masks_the_hashes():
     assert users_file["secret"] is True
     assert users_file["mode"] == "0600"
     assert yaml.safe_load(users_file["content"])["users"]["alice"]["password"] == MASK
+
+
+def test_with_no_users_the_portal_gets_a_first_admin_with_the_stored_password():
+    """Authelia 4.39 refuses a users file without users at start ("users: non zero value
+    required": its file backend's users map is ``valid:"required"``), which would leave every
+    protected route answering 500. The first admin is in every group, with the store's password."""
+    plan = build_plan(SECRET_CATALOG, inventory())
+    settings = {"config_root": "/srv/ms", "users": {}, "auth_groups": ["admins", "users", "family"]}
+    store = {name: f"{name}-value" for name in required_secrets(plan, SECRET_CATALOG)}
+    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    content = {item["path"]: item["content"] for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
+    users = yaml.safe_load(content)["users"]
+    assert list(users) == ["admin"]
+    assert users["admin"]["groups"] == ["admins", "users", "family"]
+    assert users["admin"]["disabled"] is False
+    assert PasswordHasher().verify(users["admin"]["password"], "authelia.admin_password-value")
+    masked = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    shown = {item["path"]: item["content"] for item in masked["files"]}["/srv/ms/authelia/users_database.yml"]
+    assert yaml.safe_load(shown)["users"]["admin"]["password"] == MASK
+
+
+def test_the_inventorys_users_replace_the_first_admin():
+    plan = build_plan(SECRET_CATALOG, inventory())
+    settings = {"config_root": "/srv/ms", "users": USERS, "auth_groups": ["admins"]}
+    store = dict.fromkeys(required_secrets(plan, SECRET_CATALOG), "x")
+    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    content = {item["path"]: item["content"] for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
+    assert list(yaml.safe_load(content)["users"]) == ["alice"]
 
 
 def run_secrets(tmp_path: Path, store: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -11,6 +11,8 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v ssh >/dev/null || need+=(openssh-client)
 # A real qBittorrent for the qbittorrent_* module tests (they skip without it).
 command -v qbittorrent-nox >/dev/null || need+=(qbittorrent-nox)
+# wg, which judges the WireGuard keys the VPN gateway is given (tests/unit/test_vpn_gateway.py).
+command -v wg >/dev/null || need+=(wireguard-tools)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"

@@ -9,6 +9,7 @@ to do, in the house form ``<what failed> for <object>: <cause>. <what to do>``.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import posixpath
 import re
@@ -246,6 +247,109 @@ def check_front_proxies(value: object, host: str) -> list[str]:
     return errors
 
 
+#: What mediastack_vpn may set: Gluetun's WireGuard settings (docs/vpn.md).
+VPN_KEYS = (
+    "provider",
+    "private_key",
+    "preshared_key",
+    "addresses",
+    "public_key",
+    "endpoint_ip",
+    "endpoint_port",
+    "server_countries",
+    "server_cities",
+    "server_hostnames",
+)
+#: What the custom provider (any WireGuard server) needs besides the key and addresses.
+VPN_CUSTOM_KEYS = ("public_key", "endpoint_ip", "endpoint_port")
+WIREGUARD_KEY_BYTES = 32
+
+
+def wireguard_key(value: object) -> bool:
+    """A WireGuard key as ``wg`` writes and reads it: 32 bytes in padded base64 (44 characters)."""
+    if not isinstance(value, str) or len(value) != 44:
+        return False
+    try:
+        return len(base64.b64decode(value, validate=True)) == WIREGUARD_KEY_BYTES
+    except ValueError:
+        return False
+
+
+def vpn_enabled(hostvars: Mapping) -> bool:
+    features = hostvars.get("mediastack_features") or {}
+    gluetun = ((hostvars.get("mediastack_services") or {}).get("gluetun")) or {}
+    return bool(isinstance(features, Mapping) and features.get("vpn")) and gluetun.get("enabled", True) is not False
+
+
+def check_vpn(value: object, enabled: bool, host: str) -> list[str]:
+    """Gluetun's provider settings, checked when the VPN is on; keys are judged, never shown.
+
+    The private key is the one the provider registered for this client, so it can only come
+    from the (vaulted) inventory: a generated value would be refused by the provider and by ``wg``.
+    """
+    variable = "mediastack_vpn"
+    example = "{provider: mullvad, private_key: <vaulted>, addresses: [10.64.0.2/32]}"
+    if not enabled:
+        return []
+    if not isinstance(value, Mapping) or not value:
+        cause = "the VPN is on (mediastack_features.vpn) but no provider settings are given"
+        todo = f"Set {variable} to your provider's WireGuard settings, e.g. {example}, or turn the VPN off"
+        return [_invalid(variable, host, cause, todo)]
+    errors = []
+    for key in sorted(set(value) - set(VPN_KEYS), key=str):
+        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", f"Use only {', '.join(VPN_KEYS)}"))
+    provider = value.get("provider")
+    if not isinstance(provider, str) or not provider.strip():
+        todo = "Set it to Gluetun's name of your provider (VPN_SERVICE_PROVIDER), e.g. mullvad, or custom"
+        errors.append(_invalid(f"{variable}.provider", host, "it is missing or not text", todo))
+    keys = [("private_key", True), ("preshared_key", False)]
+    if provider == "custom":
+        keys.append(("public_key", True))
+    for key, required in keys:
+        if key not in value and not required:
+            continue
+        if not wireguard_key(value.get(key)):
+            cause = "it is missing" if key not in value else "it is not a WireGuard key (32 bytes of base64)"
+            todo = (
+                "Give the key your provider issued for this client, vaulted"
+                if key != "public_key"
+                else ("Give the server's public key from your provider's WireGuard configuration")
+            )
+            errors.append(_invalid(f"{variable}.{key}", host, cause, todo))
+    addresses = value.get("addresses")
+    if not isinstance(addresses, list) or not addresses or not all(_interface(item) for item in addresses):
+        todo = "Give the tunnel addresses your provider assigned to this key, e.g. [10.64.0.2/32]"
+        errors.append(_invalid(f"{variable}.addresses", host, "it is not a list of address/prefix", todo))
+    if provider == "custom":
+        errors += _check_custom_endpoint(value, host)
+    for key in ("server_countries", "server_cities", "server_hostnames"):
+        entries = value.get(key, [])
+        if not isinstance(entries, list) or not all(isinstance(item, str) and item for item in entries):
+            errors.append(_invalid(f"{variable}.{key}", host, "it is not a list of names", "Give a list of text"))
+    return errors
+
+
+def _interface(text: object) -> bool:
+    try:
+        return isinstance(text, str) and "/" in text and bool(ipaddress.ip_interface(text))
+    except ValueError:
+        return False
+
+
+def _check_custom_endpoint(value: Mapping, host: str) -> list[str]:
+    errors = []
+    try:
+        ipaddress.ip_address(value.get("endpoint_ip"))
+    except ValueError:
+        todo = "Give the WireGuard server's IP address (the custom provider needs it)"
+        errors.append(_invalid("mediastack_vpn.endpoint_ip", host, "it is not an IP address", todo))
+    port = value.get("endpoint_port")
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        todo = "Give the WireGuard server's UDP port, e.g. 51820"
+        errors.append(_invalid("mediastack_vpn.endpoint_port", host, "it is not a port number", todo))
+    return errors
+
+
 #: What each entry of the wiring's inventory lists may set: required keys, then the optional ones.
 WIRING_LISTS = {
     "mediastack_usenet_servers": (
@@ -308,6 +412,7 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     errors += check_address_pools(pools, segments, host)
     errors += check_acme(hostvars.get("mediastack_acme"), host)
     errors += check_front_proxies(hostvars.get("mediastack_front_proxies"), host)
+    errors += check_vpn(hostvars.get("mediastack_vpn"), vpn_enabled(hostvars), host)
     users = users_problems(
         hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
     )

@@ -179,12 +179,39 @@ def front_proxies(settings: Mapping) -> list[str]:
     return [str(item) for item in settings.get("front_proxies") or []]
 
 
+#: mediastack_vpn keys -> Gluetun's variables: the keys a provider issues (env file), then the rest.
+VPN_SECRET_VARIABLES = {"private_key": "WIREGUARD_PRIVATE_KEY", "preshared_key": "WIREGUARD_PRESHARED_KEY"}
+VPN_VARIABLES = {
+    "provider": "VPN_SERVICE_PROVIDER",
+    "addresses": "WIREGUARD_ADDRESSES",
+    "public_key": "WIREGUARD_PUBLIC_KEY",
+    "endpoint_ip": "VPN_ENDPOINT_IP",
+    "endpoint_port": "VPN_ENDPOINT_PORT",
+    "server_countries": "SERVER_COUNTRIES",
+    "server_cities": "SERVER_CITIES",
+    "server_hostnames": "SERVER_HOSTNAMES",
+}
+
+
+def _variables(settings: Mapping, names: Mapping[str, str]) -> dict:
+    """``mediastack_vpn``'s settings named in ``names`` as Gluetun's variables (lists comma-joined)."""
+    vpn = settings.get("vpn") or {}
+    return {
+        variable: ",".join(str(item) for item in vpn[key]) if isinstance(vpn[key], list) else str(vpn[key])
+        for key, variable in names.items()
+        if key in vpn
+    }
+
+
 def inventory_secrets(settings: Mapping, name: str) -> dict:
     """Secret variables a service takes from the inventory rather than the secrets store.
 
-    Today Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns
-    challenge. They reach the service through its environment file, never its compose file.
+    Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns challenge,
+    and the WireGuard keys the VPN provider issued (mediastack_vpn). They reach the service
+    through its environment file, never its compose file.
     """
+    if name == VPN_GATEWAY:
+        return _variables(settings, VPN_SECRET_VARIABLES)
     acme = settings.get("acme") or {}
     if name != ENTRY_PROXY or acme.get("challenge") != "dns":
         return {}
@@ -202,8 +229,10 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
     if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
-    if name == VPN_GATEWAY and vpn_outbound_subnets(plan, catalog):
-        environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
+    if name == VPN_GATEWAY:
+        environment.update(_variables(settings, VPN_VARIABLES))
+        if vpn_outbound_subnets(plan, catalog):
+            environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
     if name == HOMEPAGE:
         environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
         environment.update(homepage_issued_keys(plan, catalog))

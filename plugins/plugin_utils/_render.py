@@ -15,7 +15,7 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_PROXY,
     LOAD_BALANCER,
@@ -37,6 +37,8 @@ VPN_GATEWAY = "gluetun"
 CROWDSEC = "crowdsec"
 PROMETHEUS = "prometheus"
 ALERTMANAGER = "alertmanager"
+#: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
+ALERTMANAGER_CONFIG = "/etc/alertmanager"
 #: Where Traefik writes its access log (static configuration), which CrowdSec reads.
 ACCESS_LOG = "/var/log/traefik/access.log"
 SCRAPE_INTERVAL = "30s"
@@ -92,6 +94,15 @@ def _reach(plan: Mapping, source: str, target: str) -> str:
 def _backend(plan: Mapping, catalog: Mapping, name: str) -> str:
     """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
     return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
+
+
+def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
+    """The ``host_files`` path of ``file`` in the folder of ``name`` mounted at ``target``: its
+    config folder (``config/<name>/...``) or a relative volume (``config/<name>-<source>/...``)."""
+    for folder, mounted in own_folders(catalog[name]).items():
+        if mounted == target:
+            return f"config/{folder}/{file}"
+    raise ValueError(f"{name} mounts none of its folders at {target}, where its image reads {file}")
 
 
 # -- compose ------------------------------------------------------------------------------
@@ -538,6 +549,26 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     return config
 
 
+# -- Alertmanager -------------------------------------------------------------------------
+def alertmanager_config() -> dict:
+    """``alertmanager.yml``: one route that groups alerts by alert name, host and service (the
+    ``job`` label: each Prometheus job is named after its service), to a receiver with no
+    integrations. Alerts are grouped and shown in Alertmanager, and notify no one until the
+    inventory can name receivers (mail, chat, webhooks), which a later change adds."""
+    return {
+        "route": {
+            "receiver": "default",
+            "group_by": ["alertname", "host", "job"],
+            # Alertmanager's own defaults, stated: wait 30 s for a group's first alerts to gather,
+            # 5 min between updates of a group, and a reminder every 4 h while it still fires.
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "4h",
+        },
+        "receivers": [{"name": "default"}],
+    }
+
+
 # -- HAProxy ------------------------------------------------------------------------------
 def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     """A front end choosing by Host, and a back end per replicated route: every copy, checked
@@ -601,8 +632,10 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     ``compose/<layer>/compose.yaml`` for each layer the host carries, and the configuration of
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
     ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
-    ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml`` and
-    ``config/prometheus/prometheus.yml``.
+    ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml``,
+    ``config/prometheus/prometheus.yml`` and ``config/alertmanager-etc/alertmanager.yml``. The
+    folder after ``config/`` is a folder of the configuration root: a service's config folder,
+    or ``<service>-<source>`` for a relative volume of that service.
     """
     if host not in plan["hosts"]:
         return {}
@@ -624,4 +657,6 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files["config/crowdsec/acquis.d/traefik.yaml"] = crowdsec_acquisition()
     if PROMETHEUS in placed:
         files["config/prometheus/prometheus.yml"] = prometheus_config(plan, catalog)
+    if ALERTMANAGER in placed:
+        files[config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml")] = alertmanager_config()
     return dict(sorted(files.items()))

@@ -39,6 +39,16 @@ PROMETHEUS = "prometheus"
 ALERTMANAGER = "alertmanager"
 #: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
 ALERTMANAGER_CONFIG = "/etc/alertmanager"
+LOKI = "loki"
+PROMTAIL = "promtail"
+#: Where the image's default -config.file (/etc/promtail/config.yml) lives.
+PROMTAIL_CONFIG = "/etc/promtail"
+#: The host logs Promtail ships, through the read-only mounts of its catalog entry: the
+#: containers' json-file logs (the docker pipeline stage reads their format), and /var/log.
+PROMTAIL_LOGS = {
+    "containers": "/var/lib/docker/containers/*/*-json.log",
+    "system": "/var/log/*.log",
+}
 #: Where Traefik writes its access log (static configuration), which CrowdSec reads.
 ACCESS_LOG = "/var/log/traefik/access.log"
 SCRAPE_INTERVAL = "30s"
@@ -569,6 +579,34 @@ def alertmanager_config() -> dict:
     }
 
 
+# -- Promtail -----------------------------------------------------------------------------
+def promtail_config(plan: Mapping, catalog: Mapping) -> dict:
+    """Promtail's ``config.yml``: it listens on its catalog port, keeps its positions file in its
+    config folder (the root is read-only), pushes to Loki at the address Promtail reaches it on,
+    and ships the containers' and the host's logs, labelled with the host they come from.
+
+    The catalog makes Promtail depend on Loki, so the planner refuses Promtail without Loki: a
+    Promtail with no client to push to would have nothing to do.
+    """
+    host = plan["services"][PROMTAIL]["host"]
+    loki = f"http://{_reach(plan, PROMTAIL, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
+    scrapes = []
+    for job, path in PROMTAIL_LOGS.items():
+        scrape = {
+            "job_name": job,
+            "static_configs": [{"targets": ["localhost"], "labels": {"job": job, "host": host, "__path__": path}}],
+        }
+        if job == "containers":
+            scrape["pipeline_stages"] = [{"docker": {}}]
+        scrapes.append(scrape)
+    return {
+        "server": {"http_listen_port": catalog[PROMTAIL]["port"]},
+        "positions": {"filename": f"{PROMTAIL_CONFIG}/positions.yaml"},
+        "clients": [{"url": loki}],
+        "scrape_configs": scrapes,
+    }
+
+
 # -- HAProxy ------------------------------------------------------------------------------
 def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     """A front end choosing by Host, and a back end per replicated route: every copy, checked
@@ -633,7 +671,8 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
     ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
     ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml``,
-    ``config/prometheus/prometheus.yml`` and ``config/alertmanager-etc/alertmanager.yml``. The
+    ``config/prometheus/prometheus.yml``, ``config/alertmanager-etc/alertmanager.yml`` and
+    ``config/promtail/config.yml``. The
     folder after ``config/`` is a folder of the configuration root: a service's config folder,
     or ``<service>-<source>`` for a relative volume of that service.
     """
@@ -659,4 +698,6 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files["config/prometheus/prometheus.yml"] = prometheus_config(plan, catalog)
     if ALERTMANAGER in placed:
         files[config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml")] = alertmanager_config()
+    if PROMTAIL in placed:
+        files[config_file(catalog, PROMTAIL, PROMTAIL_CONFIG, "config.yml")] = promtail_config(plan, catalog)
     return dict(sorted(files.items()))

@@ -15,11 +15,12 @@ import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     alertmanager_config,
     host_files,
     prometheus_config,
+    promtail_config,
 )
 
 SERVICES = Path(__file__).resolve().parents[4] / "catalog" / "services"
@@ -177,3 +178,67 @@ def test_alertmanager_yml_lands_in_the_folder_mounted_at_etc_alertmanager_owned_
         "65534",
         "65534",
     )
+
+
+# -- Promtail: each key as Promtail's configuration page documents it --------------------------
+# https://grafana.com/docs/loki/latest/send-data/promtail/configuration/ (and, for the docker
+# stage, https://grafana.com/docs/loki/latest/send-data/promtail/stages/docker/).
+def test_promtail_config_follows_promtails_configuration_reference():
+    plan = plan_with("promtail")
+    config = promtail_config(plan, CATALOG)
+    # server.http_listen_port defaults to 80: the catalog port (and metrics port) must be set.
+    assert config["server"] == {"http_listen_port": 9080}
+    assert CATALOG["promtail"]["port"] == CATALOG["promtail"]["metrics"]["port"] == 9080
+    # positions.filename is where Promtail records how far it read each file; it must be writable,
+    # and the root is read-only, so it lives in the mounted config folder.
+    assert config["positions"] == {"filename": "/etc/promtail/positions.yaml"}
+    assert CATALOG["promtail"]["read_only"] and CATALOG["promtail"]["config"] == "/etc/promtail"
+    # clients[].url is Loki's push endpoint, /loki/api/v1/push, at Loki's address on a segment
+    # both join (admin).
+    assert config["clients"] == [{"url": "http://10.10.2.83:3100/loki/api/v1/push"}]
+    # scrape_configs: static_configs targets localhost; the __path__ label is the glob of files
+    # to tail; every other label is attached to each line (job, and the host it comes from).
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert jobs["containers"]["static_configs"] == [
+        {
+            "targets": ["localhost"],
+            "labels": {"job": "containers", "host": "one", "__path__": "/var/lib/docker/containers/*/*-json.log"},
+        }
+    ]
+    # The docker stage parses Docker's json-file lines (log, stream, time) into line, label, time.
+    assert jobs["containers"]["pipeline_stages"] == [{"docker": {}}]
+    assert jobs["system"] == {
+        "job_name": "system",
+        "static_configs": [
+            {"targets": ["localhost"], "labels": {"job": "system", "host": "one", "__path__": "/var/log/*.log"}}
+        ],
+    }
+
+
+def test_promtail_tails_only_what_its_read_only_mounts_bring_in():
+    mounts = {target.split(":")[0] for target in CATALOG["promtail"]["volumes"].values()}
+    for job in promtail_config(plan_with("promtail"), CATALOG)["scrape_configs"]:
+        path = job["static_configs"][0]["labels"]["__path__"]
+        assert any(path.startswith(f"{mount}/") for mount in mounts), path
+    assert all(target.endswith(":ro") for target in CATALOG["promtail"]["volumes"].values())
+
+
+def test_promtail_without_loki_is_refused_by_the_planner():
+    """No client is possible without Loki: the catalog's depends_on makes the plan say so."""
+    inventory = {
+        "hosts": {"one": LAYERS},
+        "domain": "example.com",
+        "features": {"vpn": True},
+        "services": {"loki": {"enabled": False}, "grafana": {"enabled": False}},
+    }
+    with pytest.raises(PlanError, match=r"mediastack_services\.loki\.enabled: promtail needs loki, which is off"):
+        build_plan(CATALOG, inventory)
+
+
+def test_promtails_config_yml_is_where_the_image_reads_it():
+    plan = plan_with("promtail")
+    layout = host_layout(plan, CATALOG, SETTINGS, "one", None)
+    item = {file["path"]: file for file in layout["files"]}["/srv/ms/promtail/config.yml"]
+    assert (item["owner"], item["group"], item["service"]) == ("0", "0", "promtail")
+    observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    assert "/srv/ms/promtail:/etc/promtail" in observability["services"]["promtail"]["volumes"]

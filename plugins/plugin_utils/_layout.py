@@ -18,6 +18,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import E
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     ACME_CA_BUNDLE,
     host_files,
+    host_folders,
     inventory_secrets,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
@@ -114,6 +115,10 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         # business (CrowdSec's first start copies its packaged tree, modes included, over it).
         directories.setdefault(folder, (user, group, ""))
         files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
+    for relative in host_folders(plan, catalog, host):
+        folder_name, _slash, rest = relative.removeprefix("config/").partition("/")
+        user, group = _owner(catalog, settings, owners[folder_name])
+        directories.setdefault(f"{root}/{folder_name}/{rest}", (user, group, ""))
     if "authelia" in services:
         files.append(_users_file(root, catalog, settings, store, masked))
     if ENTRY_PROXY in services and settings.get("acme_ca_bundle"):

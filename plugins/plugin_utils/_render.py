@@ -49,6 +49,12 @@ PROMTAIL_LOGS = {
     "containers": "/var/lib/docker/containers/*/*-json.log",
     "system": "/var/log/*.log",
 }
+GRAFANA = "grafana"
+#: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
+GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
+#: Its subfolders the image creates besides datasources (which gets a file), kept so that Grafana
+#: finds each one it reads on start: it logs an error for a missing one.
+GRAFANA_EMPTY_FOLDERS = ("alerting", "dashboards", "plugins")
 #: Where Traefik writes its access log (static configuration), which CrowdSec reads.
 ACCESS_LOG = "/var/log/traefik/access.log"
 SCRAPE_INTERVAL = "30s"
@@ -607,6 +613,38 @@ def promtail_config(plan: Mapping, catalog: Mapping) -> dict:
     }
 
 
+# -- Grafana ------------------------------------------------------------------------------
+def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
+    """``provisioning/datasources/datasources.yaml``: Prometheus (the default) and Loki, each
+    when planned, at the address Grafana reaches it on; Grafana's server asks them (proxy)."""
+    datasources = []
+    for name, kind, title in ((PROMETHEUS, "prometheus", "Prometheus"), (LOKI, "loki", "Loki")):
+        if name not in plan["services"]:
+            continue
+        datasource = {
+            "name": title,
+            "type": kind,
+            "uid": name,
+            "access": "proxy",
+            "url": f"http://{_reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
+            "isDefault": name == PROMETHEUS,
+            "editable": False,
+        }
+        datasources.append(datasource)
+    return {"apiVersion": 1, "datasources": datasources}
+
+
+def host_folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
+    """Folders the images of ``host`` expect to find in a mounted folder, which hold no rendered
+    file: as ``config/<folder>/<path>``, like the paths of ``host_files``."""
+    placed = {name for name, service in plan["services"].items() if service["host"] == host}
+    folders = []
+    if GRAFANA in placed:
+        for folder in GRAFANA_EMPTY_FOLDERS:
+            folders.append(config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, folder))
+    return folders
+
+
 # -- HAProxy ------------------------------------------------------------------------------
 def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     """A front end choosing by Host, and a back end per replicated route: every copy, checked
@@ -671,8 +709,9 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
     ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
     ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml``,
-    ``config/prometheus/prometheus.yml``, ``config/alertmanager-etc/alertmanager.yml`` and
-    ``config/promtail/config.yml``. The
+    ``config/prometheus/prometheus.yml``, ``config/alertmanager-etc/alertmanager.yml``,
+    ``config/promtail/config.yml`` and ``config/grafana-provisioning/datasources/datasources.yaml``
+    (``host_folders`` names the empty folders beside it). The
     folder after ``config/`` is a folder of the configuration root: a service's config folder,
     or ``<service>-<source>`` for a relative volume of that service.
     """
@@ -700,4 +739,7 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files[config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml")] = alertmanager_config()
     if PROMTAIL in placed:
         files[config_file(catalog, PROMTAIL, PROMTAIL_CONFIG, "config.yml")] = promtail_config(plan, catalog)
+    if GRAFANA in placed:
+        datasources = config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, "datasources/datasources.yaml")
+        files[datasources] = grafana_datasources(plan, catalog)
     return dict(sorted(files.items()))

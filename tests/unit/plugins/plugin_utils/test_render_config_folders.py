@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     alertmanager_config,
+    grafana_datasources,
     host_files,
     prometheus_config,
     promtail_config,
@@ -242,3 +244,58 @@ def test_promtails_config_yml_is_where_the_image_reads_it():
     assert (item["owner"], item["group"], item["service"]) == ("0", "0", "promtail")
     observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
     assert "/srv/ms/promtail:/etc/promtail" in observability["services"]["promtail"]["volumes"]
+
+
+# -- Grafana: the provisioning folder, as "Provision Grafana" documents it --------------------
+# https://grafana.com/docs/grafana/latest/administration/provisioning/: Grafana reads every YAML
+# file in provisioning/datasources (and dashboards/, plugins/, alerting/) on start.
+def test_grafana_datasources_follow_grafanas_provisioning_docs():
+    config = grafana_datasources(plan_with("grafana"), CATALOG)
+    # apiVersion 1; each data source has a name, a type (the plugin id), a uid that dashboards
+    # refer to, access "proxy" (Grafana's server asks the URL, so the browser needs no route to
+    # the admin segment), the URL, and at most one isDefault per organisation.
+    assert config == {
+        "apiVersion": 1,
+        "datasources": [
+            {
+                "name": "Prometheus",
+                "type": "prometheus",
+                "uid": "prometheus",
+                "access": "proxy",
+                "url": "http://10.10.2.80:9090",
+                "isDefault": True,
+                "editable": False,
+            },
+            {
+                "name": "Loki",
+                "type": "loki",
+                "uid": "loki",
+                "access": "proxy",
+                "url": "http://10.10.2.83:3100",
+                "isDefault": False,
+                "editable": False,
+            },
+        ],
+    }
+
+
+def test_grafana_provisions_only_the_planned_data_sources():
+    plan = copy.deepcopy(plan_with("grafana"))
+    del plan["services"]["loki"]
+    assert [source["name"] for source in grafana_datasources(plan, CATALOG)["datasources"]] == ["Prometheus"]
+    del plan["services"]["prometheus"]
+    assert grafana_datasources(plan, CATALOG) == {"apiVersion": 1, "datasources": []}
+
+
+def test_grafanas_provisioning_folder_keeps_the_subfolders_of_the_image():
+    """The image creates datasources/, dashboards/, plugins/ and alerting/ (among others) in
+    GF_PATHS_PROVISIONING; Grafana logs an error on start for each one it reads that is missing."""
+    plan = plan_with("grafana")
+    layout = host_layout(plan, CATALOG, SETTINGS, "one", None)
+    item = {file["path"]: file for file in layout["files"]}["/srv/ms/grafana-provisioning/datasources/datasources.yaml"]
+    assert (item["owner"], item["group"], item["service"]) == ("472", "0", "grafana")
+    folders = {folder["path"]: (folder["owner"], folder["group"]) for folder in layout["directories"]}
+    for name in ("alerting", "dashboards", "datasources", "plugins"):
+        assert folders[f"/srv/ms/grafana-provisioning/{name}"] == ("472", "0")
+    observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    assert "/srv/ms/grafana-provisioning:/etc/grafana/provisioning" in observability["services"]["grafana"]["volumes"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
@@ -43,6 +43,30 @@ PLANS = {name: catalog_plan(features) for name, features in FEATURES.items()}
 
 def plan_with(service: str) -> dict:
     return next(plan for plan in PLANS.values() if service in plan["services"])
+
+
+def rendered_folders(plan: dict) -> set[str]:
+    """The folders of the configuration root that host_files writes at least one file into."""
+    return {path.split("/")[1] for path in host_files(plan, CATALOG, SETTINGS, "one") if path.startswith("config/")}
+
+
+def test_the_plans_of_this_test_carry_every_service():
+    assert set(CATALOG) == {name for plan in PLANS.values() for name in plan["services"]}
+
+
+@pytest.mark.parametrize("name", sorted(name for name, entry in CATALOG.items() if entry["image_config"]))
+def test_no_mount_hides_an_images_configuration_with_nothing_rendered_into_it(name):
+    """A folder of ours over a place the image keeps its configuration starts empty: unless the
+    image seeds it, the plan must render the configuration into it, or the app starts without one
+    (Alertmanager exits: "Loading configuration file failed")."""
+    folders = {target: folder for folder, target in own_folders(CATALOG[name]).items()}
+    written = rendered_folders(plan_with(name))
+    empty = [
+        f"{target} (from {SETTINGS['config_root']}/{folders[target]})"
+        for target, fill in sorted(CATALOG[name]["image_config"].items())
+        if fill == "rendered" and folders[target] not in written
+    ]
+    assert not empty, f"{name}: nothing is rendered into {', '.join(empty)}"
 
 
 # -- Alertmanager: checked and started by the real program ------------------------------------

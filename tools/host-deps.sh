@@ -13,6 +13,12 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v qbittorrent-nox >/dev/null || need+=(qbittorrent-nox)
 # wg, which judges the WireGuard keys the VPN gateway is given (tests/unit/test_vpn_gateway.py).
 command -v wg >/dev/null || need+=(wireguard-tools)
+# A real Alertmanager for the test of the rendered alertmanager.yml (Debian names the server
+# prometheus-alertmanager; upstream's tarball names it alertmanager). The test fails without it in CI,
+# and starts its own server on a free loopback port, whatever the package's own service does.
+if ! command -v amtool >/dev/null || ! { command -v prometheus-alertmanager || command -v alertmanager; } >/dev/null; then
+  need+=(prometheus-alertmanager)
+fi
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"

@@ -28,6 +28,14 @@ FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
 #: Files written into a service's config folder before its first start (see _seed.py).
 SEEDS = ("servarr", "qbittorrent", "sabnzbd")
+#: How a folder where the image keeps its own configuration (``image_config``) gets its content
+#: when our empty folder is mounted over it: rendered from the plan (host_files writes a file into
+#: it), or seeded by the image itself on its first start (its entrypoint copies its defaults in).
+IMAGE_CONFIG_FILLS = ("rendered", "seeded")
+#: Where images keep host-specific configuration (the FHS's /etc, and /usr/local/etc for software
+#: installed locally, as the official haproxy image does): a folder of ours mounted under one of
+#: these hides what the image ships there, so it must be declared in ``image_config``.
+CONFIG_TREES = ("/etc/", "/usr/local/etc/")
 DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued", "widget_needs")
 #: What the configure playbook does with a service (``configure.role``), the fields each role
 #: requires, and the optional ones with their defaults.
@@ -110,6 +118,10 @@ DEFAULTS = {
     "seed": "",
     # How the configure playbook wires the app (see CONFIGURE_ROLES); None for apps it leaves alone.
     "configure": None,
+    # {<container path>: rendered|seeded} for each of the service's own folders (config, or a
+    # relative ``volumes`` source) mounted where the image keeps its own configuration: every such
+    # mount under CONFIG_TREES, and any other the image reads its configuration from.
+    "image_config": {},
 }
 REQUIRED = ("layer", "image", "version", "slot", "segments")
 ROUTE_DEFAULTS = {"policy": "one_factor", "groups": [], "bypass_paths": [], "port": None}
@@ -139,6 +151,7 @@ def normalise_entry(name: str, entry: object) -> dict:
     service.update(copy.deepcopy(dict(entry)))
     service["name"] = name
     _check_fields(name, service)
+    _check_image_config(name, service)
     service["configure"] = _configure(name, service["configure"], {secret["name"] for secret in service["secrets"]})
     if service["route"] is not None:
         route = dict(ROUTE_DEFAULTS)
@@ -201,6 +214,39 @@ def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one bran
     _check_dashboard(name, service["dashboard"])
     _check_replicas(name, service)
     _check_wiring(name, service)
+
+
+def own_folders(service: Mapping) -> dict[str, str]:
+    """The folders under the configuration root a service mounts, each with where it is mounted:
+    ``<name>`` at the config path, ``<name>-<source>`` for each relative ``volumes`` source."""
+    name = service["name"]
+    folders = {name: service["config"]} if service["config"] else {}
+    for source, target in sorted(service["volumes"].items()):
+        if not str(source).startswith("/"):
+            folders[f"{name}-{source}"] = str(target).split(":", 1)[0]
+    return folders
+
+
+def _check_image_config(name: str, service: Mapping) -> None:
+    """``image_config`` names mounts of the service's own folders, says how each is filled, and
+    covers every such mount under CONFIG_TREES (an empty folder there hides the image's files)."""
+    declared = service["image_config"]
+    if not isinstance(declared, Mapping) or not all(fill in IMAGE_CONFIG_FILLS for fill in declared.values()):
+        raise CatalogError(
+            f"{_where(name, 'image_config')} must map container paths to {' or '.join(IMAGE_CONFIG_FILLS)}"
+        )
+    mounted = set(own_folders(service).values())
+    for path in sorted(declared):
+        if path not in mounted:
+            raise CatalogError(
+                f"{_where(name, f'image_config.{path}')} is not where the config folder or a relative volume is mounted"
+            )
+    for path in sorted(mounted):
+        if path.startswith(CONFIG_TREES) and path not in declared:
+            raise CatalogError(
+                f"{_where(name, 'image_config')} must say how {path} is filled (rendered or seeded): "
+                "the mounted folder hides the configuration the image keeps there"
+            )
 
 
 def health_path(service: Mapping) -> str:
@@ -378,6 +424,7 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
     _check_shared_secrets(catalog)
     _check_widget_secrets(catalog)
     _check_reads(catalog)
+    _check_own_folders(catalog)
     _check_subdomains(catalog)
     _check_vpn_ports(catalog)
     return catalog
@@ -419,6 +466,21 @@ def _check_reads(catalog: Mapping) -> None:
                 raise CatalogError(f"{_where(name, f'reads.{source}')}: {owner} declares no folder {volume}")
             if not isinstance(target, str) or not target.startswith("/"):
                 raise CatalogError(f"{_where(name, f'reads.{source}')} must be an absolute path in the container")
+
+
+def _check_own_folders(catalog: Mapping) -> None:
+    """No two services mount the same folder of the configuration root (``a`` with volume ``b-c``
+    and ``a-b`` with volume ``c`` would share ``a-b-c``), so each folder has one owner."""
+    owners: dict[str, list[str]] = {}
+    for name, service in catalog.items():
+        for folder in own_folders(service):
+            owners.setdefault(folder, []).append(name)
+    for folder, names in sorted(owners.items()):
+        if len(names) > 1:
+            # The service whose volume makes the folder is the one to change, not the one named so.
+            culprit = next((name for name in names if name != folder), names[-1])
+            other = next(name for name in names if name != culprit)
+            raise CatalogError(f"{_where(culprit, 'volumes')} folder {folder} is already a folder of {other}")
 
 
 def _check_subdomains(catalog: Mapping) -> None:

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 
 import yaml
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     ACME_CA_BUNDLE,
     host_files,
+    host_folders,
     inventory_secrets,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
@@ -103,18 +105,26 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         context = {"root": root, "plan": plan, "catalog": catalog, "store": store, "masked": masked}
         context["extra_env"] = inventory_secrets(settings, service)
         files += _secret_files(context, service, (user, group), directories)
+    owners = {folder: name for name, entry in catalog.items() for folder in own_folders(entry)}
     for relative, document in documents.items():
         if relative.startswith("compose/"):
             files.append(_file(f"{root}/{relative}", to_yaml(document), ("0", "0", "0644"), "", secret=False))
             continue
-        service, _slash, rest = relative.removeprefix("config/").partition("/")
+        # config/<folder>/<path>: <folder> is a service's config folder or one of its relative
+        # volumes (alertmanager-etc), and the file belongs to that service.
+        folder_name, _slash, rest = relative.removeprefix("config/").partition("/")
+        service = owners[folder_name]
         user, group = _owner(catalog, settings, service)
-        path = f"{root}/{service}/{rest}"
+        path = f"{root}/{folder_name}/{rest}"
         folder = path.rsplit("/", 1)[0]
         # Inside the service's own folder, as for the folder itself: the mode is the image's
         # business (CrowdSec's first start copies its packaged tree, modes included, over it).
         directories.setdefault(folder, (user, group, ""))
         files.append(_file(path, to_yaml(document), (user, group, "0640"), service, secret=False))
+    for relative in host_folders(plan, catalog, host):
+        folder_name, _slash, rest = relative.removeprefix("config/").partition("/")
+        user, group = _owner(catalog, settings, owners[folder_name])
+        directories.setdefault(f"{root}/{folder_name}/{rest}", (user, group, ""))
     if "authelia" in services:
         files.append(_users_file(root, catalog, settings, store, masked))
     if ENTRY_PROXY in services and settings.get("acme_ca_bundle"):

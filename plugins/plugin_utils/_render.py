@@ -15,7 +15,7 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_PROXY,
     LOAD_BALANCER,
@@ -37,6 +37,24 @@ VPN_GATEWAY = "gluetun"
 CROWDSEC = "crowdsec"
 PROMETHEUS = "prometheus"
 ALERTMANAGER = "alertmanager"
+#: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
+ALERTMANAGER_CONFIG = "/etc/alertmanager"
+LOKI = "loki"
+PROMTAIL = "promtail"
+#: Where the image's default -config.file (/etc/promtail/config.yml) lives.
+PROMTAIL_CONFIG = "/etc/promtail"
+#: The host logs Promtail ships, through the read-only mounts of its catalog entry: the
+#: containers' json-file logs (the docker pipeline stage reads their format), and /var/log.
+PROMTAIL_LOGS = {
+    "containers": "/var/lib/docker/containers/*/*-json.log",
+    "system": "/var/log/*.log",
+}
+GRAFANA = "grafana"
+#: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
+GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
+#: Its subfolders the image creates besides datasources (which gets a file), kept so that Grafana
+#: finds each one it reads on start: it logs an error for a missing one.
+GRAFANA_EMPTY_FOLDERS = ("alerting", "dashboards", "plugins")
 #: Where Traefik writes its access log (static configuration), which CrowdSec reads.
 ACCESS_LOG = "/var/log/traefik/access.log"
 SCRAPE_INTERVAL = "30s"
@@ -94,6 +112,15 @@ def _reach(plan: Mapping, source: str, target: str) -> str:
 def _backend(plan: Mapping, catalog: Mapping, name: str) -> str:
     """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
     return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
+
+
+def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
+    """The ``host_files`` path of ``file`` in the folder of ``name`` mounted at ``target``: its
+    config folder (``config/<name>/...``) or a relative volume (``config/<name>-<source>/...``)."""
+    for folder, mounted in own_folders(catalog[name]).items():
+        if mounted == target:
+            return f"config/{folder}/{file}"
+    raise ValueError(f"{name} mounts none of its folders at {target}, where its image reads {file}")
 
 
 # -- compose ------------------------------------------------------------------------------
@@ -597,6 +624,86 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     return config
 
 
+# -- Alertmanager -------------------------------------------------------------------------
+def alertmanager_config() -> dict:
+    """``alertmanager.yml``: one route that groups alerts by alert name, host and service (the
+    ``job`` label: each Prometheus job is named after its service), to a receiver with no
+    integrations. Alerts are grouped and shown in Alertmanager, and notify no one until the
+    inventory can name receivers (mail, chat, webhooks), which a later change adds."""
+    return {
+        "route": {
+            "receiver": "default",
+            "group_by": ["alertname", "host", "job"],
+            # Alertmanager's own defaults, stated: wait 30 s for a group's first alerts to gather,
+            # 5 min between updates of a group, and a reminder every 4 h while it still fires.
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "4h",
+        },
+        "receivers": [{"name": "default"}],
+    }
+
+
+# -- Promtail -----------------------------------------------------------------------------
+def promtail_config(plan: Mapping, catalog: Mapping) -> dict:
+    """Promtail's ``config.yml``: it listens on its catalog port, keeps its positions file in its
+    config folder (the root is read-only), pushes to Loki at the address Promtail reaches it on,
+    and ships the containers' and the host's logs, labelled with the host they come from.
+
+    The catalog makes Promtail depend on Loki, so the planner refuses Promtail without Loki: a
+    Promtail with no client to push to would have nothing to do.
+    """
+    host = plan["services"][PROMTAIL]["host"]
+    loki = f"http://{_reach(plan, PROMTAIL, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
+    scrapes = []
+    for job, path in PROMTAIL_LOGS.items():
+        scrape = {
+            "job_name": job,
+            "static_configs": [{"targets": ["localhost"], "labels": {"job": job, "host": host, "__path__": path}}],
+        }
+        if job == "containers":
+            scrape["pipeline_stages"] = [{"docker": {}}]
+        scrapes.append(scrape)
+    return {
+        "server": {"http_listen_port": catalog[PROMTAIL]["port"]},
+        "positions": {"filename": f"{PROMTAIL_CONFIG}/positions.yaml"},
+        "clients": [{"url": loki}],
+        "scrape_configs": scrapes,
+    }
+
+
+# -- Grafana ------------------------------------------------------------------------------
+def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
+    """``provisioning/datasources/datasources.yaml``: Prometheus (the default) and Loki, each
+    when planned, at the address Grafana reaches it on; Grafana's server asks them (proxy)."""
+    datasources = []
+    for name, kind, title in ((PROMETHEUS, "prometheus", "Prometheus"), (LOKI, "loki", "Loki")):
+        if name not in plan["services"]:
+            continue
+        datasource = {
+            "name": title,
+            "type": kind,
+            "uid": name,
+            "access": "proxy",
+            "url": f"http://{_reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
+            "isDefault": name == PROMETHEUS,
+            "editable": False,
+        }
+        datasources.append(datasource)
+    return {"apiVersion": 1, "datasources": datasources}
+
+
+def host_folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
+    """Folders the images of ``host`` expect to find in a mounted folder, which hold no rendered
+    file: as ``config/<folder>/<path>``, like the paths of ``host_files``."""
+    placed = {name for name, service in plan["services"].items() if service["host"] == host}
+    folders = []
+    if GRAFANA in placed:
+        for folder in GRAFANA_EMPTY_FOLDERS:
+            folders.append(config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, folder))
+    return folders
+
+
 # -- HAProxy ------------------------------------------------------------------------------
 def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     """A front end choosing by Host, and a back end per replicated route: every copy, checked
@@ -660,8 +767,12 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     ``compose/<layer>/compose.yaml`` for each layer the host carries, and the configuration of
     the services placed there: ``config/traefik/traefik.yaml`` with ``config/traefik/dynamic/*``,
     ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
-    ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml`` and
-    ``config/prometheus/prometheus.yml``.
+    ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml``,
+    ``config/prometheus/prometheus.yml``, ``config/alertmanager-etc/alertmanager.yml``,
+    ``config/promtail/config.yml`` and ``config/grafana-provisioning/datasources/datasources.yaml``
+    (``host_folders`` names the empty folders beside it). The
+    folder after ``config/`` is a folder of the configuration root: a service's config folder,
+    or ``<service>-<source>`` for a relative volume of that service.
     """
     if host not in plan["hosts"]:
         return {}
@@ -683,4 +794,11 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files["config/crowdsec/acquis.d/traefik.yaml"] = crowdsec_acquisition()
     if PROMETHEUS in placed:
         files["config/prometheus/prometheus.yml"] = prometheus_config(plan, catalog)
+    if ALERTMANAGER in placed:
+        files[config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml")] = alertmanager_config()
+    if PROMTAIL in placed:
+        files[config_file(catalog, PROMTAIL, PROMTAIL_CONFIG, "config.yml")] = promtail_config(plan, catalog)
+    if GRAFANA in placed:
+        datasources = config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, "datasources/datasources.yaml")
+        files[datasources] = grafana_datasources(plan, catalog)
     return dict(sorted(files.items()))

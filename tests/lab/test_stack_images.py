@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, load_catalog, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     compose_project,
@@ -150,10 +150,11 @@ def prepare_host_folders(name: str, service: dict, settings: dict) -> None:
         elif source == Path(settings["data_root"]):
             source.mkdir(parents=True, exist_ok=True)
             os.chown(source, settings["puid"], settings["pgid"])
+    folders = own_folders(CATALOG[name])
     for relative, document in host_files(lab_plan(name), CATALOG, settings, HOST).items():
-        service_name, _slash, rest = relative.removeprefix("config/").partition("/")
-        if relative.startswith("config/") and service_name == name:
-            path = config_root / name / rest
+        folder, _slash, rest = relative.removeprefix("config/").partition("/")
+        if relative.startswith("config/") and folder in folders:
+            path = config_root / folder / rest
             path.parent.mkdir(parents=True, exist_ok=True)
             os.chown(path.parent, uid, gid)
             path.write_text(yaml.safe_dump(document, sort_keys=False))

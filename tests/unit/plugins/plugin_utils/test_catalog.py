@@ -17,6 +17,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     load_catalog,
     normalise_catalog,
     normalise_entry,
+    own_folders,
 )
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -369,6 +370,53 @@ def test_prometheus_reads_its_configuration_from_the_config_folder(catalog):
     assert catalog["prometheus"]["volumes"] == {"data": "/prometheus"}
 
 
+#: Where each image keeps its own configuration under one of our mounts, and how it is filled.
+IMAGE_CONFIG = {
+    "alertmanager": {"/etc/alertmanager": "rendered"},
+    "authelia": {"/config": "rendered"},
+    "crowdsec": {"/etc/crowdsec": "seeded"},
+    "grafana": {"/etc/grafana/provisioning": "rendered"},
+    "haproxy": {"/usr/local/etc/haproxy": "rendered"},
+    "homepage": {"/app/config": "rendered"},
+    "prometheus": {"/etc/prometheus": "rendered"},
+    "promtail": {"/etc/promtail": "rendered"},
+    "traefik": {"/etc/traefik": "rendered"},
+}
+
+
+def test_the_folders_where_images_keep_their_configuration_are_declared(catalog):
+    declared = {name: service["image_config"] for name, service in catalog.items() if service["image_config"]}
+    assert declared == IMAGE_CONFIG
+
+
+def comment_above(text: str, field: str) -> str:
+    """The comment lines right above a top-level field of a catalog file."""
+    lines = text.splitlines()
+    index = next(number for number, line in enumerate(lines) if line.startswith(f"{field}:"))
+    comment = []
+    while index > 0 and lines[index - 1].startswith("#"):
+        index -= 1
+        comment.insert(0, lines[index].lstrip("# "))
+    return " ".join(comment)
+
+
+def test_a_seeded_folder_cites_the_entrypoint_that_seeds_it():
+    """The image's own entrypoint is the evidence that an empty folder is fine: name it."""
+    for name, entry in load_entries().items():
+        if "seeded" in (entry.get("image_config") or {}).values():
+            comment = comment_above((SERVICES / f"{name}.yml").read_text(encoding="utf-8"), "image_config")
+            assert re.search(r"entrypoint \(\S+ in \S+/\S+\)", comment), f"{name}: name the seeding entrypoint"
+
+
+def test_own_folders_name_each_mount_of_the_configuration_root(catalog):
+    assert own_folders(catalog["alertmanager"]) == {
+        "alertmanager": "/alertmanager",
+        "alertmanager-etc": "/etc/alertmanager",
+    }
+    assert own_folders(catalog["promtail"]) == {"promtail": "/etc/promtail"}
+    assert own_folders(catalog["node-exporter"]) == {}
+
+
 def test_metrics_endpoints(catalog):
     for name, service in catalog.items():
         if service["metrics"] is not None:
@@ -555,6 +603,29 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             r"dashboard\.widget_fields",
             id="widget-field-not-string",
         ),
+        pytest.param(
+            sample(config="/etc/sample"),
+            r"image_config must say how /etc/sample is filled",
+            id="config-under-etc-undeclared",
+        ),
+        pytest.param(
+            sample(volumes={"conf": "/usr/local/etc/sample:ro"}),
+            r"image_config must say how /usr/local/etc/sample is filled",
+            id="volume-under-usr-local-etc-undeclared",
+        ),
+        pytest.param(
+            sample(config="/etc/sample", image_config={"/etc/sample": "empty"}),
+            r"image_config must map container paths to rendered or seeded",
+            id="image-config-unknown-fill",
+        ),
+        pytest.param(
+            sample(image_config=["/config"]), r"image_config must map container paths", id="image-config-list"
+        ),
+        pytest.param(
+            sample(volumes={"/etc/hosts": "/etc/sample"}, image_config={"/etc/sample": "rendered"}),
+            r"image_config\./etc/sample is not where the config folder or a relative volume is mounted",
+            id="image-config-on-a-host-path",
+        ),
         pytest.param(sample(replicable="yes"), "replicable", id="replicable-not-bool"),
         pytest.param(sample(replicable=True), "replica_slots", id="replicable-without-slots"),
         pytest.param(sample(replica_slots=[150]), "replica_slots", id="slots-without-replicable"),
@@ -656,6 +727,11 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
             catalog_of(one=sample(volumes={"logs": "/logs"}), two=sample(slot=64, reads={"one.logs": "logs"})),
             r"catalog/services/two\.yml: reads\.one\.logs must be an absolute path",
             id="reads-relative-target",
+        ),
+        pytest.param(
+            catalog_of(one_a=sample(), one=sample(slot=64, volumes={"a": "/a"})),
+            r"catalog/services/one\.yml: volumes folder one-a is already a folder of one-a",
+            id="folder-of-two-services",
         ),
         pytest.param(
             catalog_of(one=sample(dashboard={"widget": "sonarr", "widget_secrets": {"key": "api_key"}})),

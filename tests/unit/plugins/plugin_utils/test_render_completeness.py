@@ -41,6 +41,7 @@ EXTRA = {
         "segments": ["proxy", "data"],
         "port": 8080,
         "config": "/etc/crowdsec",
+        "image_config": {"/etc/crowdsec": "seeded"},
         "environment": {"COLLECTIONS": "crowdsecurity/traefik"},
         "reads": {"traefik.logs": "/var/log/traefik"},
         "metrics": {"port": 6060, "path": "/metrics"},
@@ -54,6 +55,7 @@ EXTRA = {
         "port": 8404,
         "ports": {"http": 8080},
         "config": "/usr/local/etc/haproxy",
+        "image_config": {"/usr/local/etc/haproxy": "rendered"},
         "metrics": {"port": 8404, "path": "/metrics"},
     },
     "gluetun": {
@@ -126,6 +128,7 @@ EXTRA = {
         "segments": ["admin"],
         "port": 9090,
         "config": "/etc/prometheus",
+        "image_config": {"/etc/prometheus": "rendered"},
         "volumes": {"data": "/prometheus"},
         "metrics": {"port": 9090, "path": "/metrics"},
         "route": {"policy": "two_factor", "groups": ["admins"]},
@@ -138,6 +141,9 @@ EXTRA = {
         "slot": 81,
         "segments": ["admin"],
         "port": 9093,
+        "config": "/alertmanager",
+        "volumes": {"etc": "/etc/alertmanager"},
+        "image_config": {"/etc/alertmanager": "rendered"},
         "metrics": {"port": 9093, "path": "/metrics"},
     },
     "node-exporter": {

@@ -20,6 +20,31 @@ if ! command -v amtool >/dev/null || ! { command -v prometheus-alertmanager || c
   need+=(prometheus-alertmanager)
 fi
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+# A real SABnzbd for the sabnzbd_* module tests (they fail under CI without it). Debian ships it as
+# sabnzbdplus in the contrib component, and its dependency unrar in non-free; a default install
+# lists neither.
+# add_component FILE LINES COMPONENT: append COMPONENT to the LINES (an ERE) of FILE that lack it,
+# each with a comment above saying why; every other line of FILE stays as it is.
+add_component() {
+  local file=$1 lines=$2 component=$3 has
+  local why="# $component added by tools/host-deps.sh: SABnzbd (sabnzbdplus in contrib, unrar in non-free)"
+  has="[[:space:]]$component([[:space:]]|\$)"
+  [ -f "$file" ] || return 0
+  grep -E "$lines" "$file" | grep -Evq "$has" || return 0
+  sed -i -E "/$lines/{/$has/!{i\\
+$why
+s/[[:space:]]*\$/ $component/}}" "$file"
+}
+if ! command -v sabnzbdplus >/dev/null; then
+  for component in contrib non-free; do
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      add_component /etc/apt/sources.list.d/debian.sources '^Components:' "$component"
+    else
+      add_component /etc/apt/sources.list '^deb(-src)?[[:space:]].*[/.]debian' "$component"
+    fi
+  done
+  need+=(sabnzbdplus)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,10 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 options:
   url:
-    description: Base URL of SABnzbd, for example C(http://gluetun:8085).
+    description:
+      - Base URL of SABnzbd, for example C(http://10.10.3.20:8085).
+      - SABnzbd answers a host name only when it is in its C(host_whitelist) (an IP address, C(localhost)
+        and names ending in C(.local) always); otherwise it answers HTTP 403 and the task fails saying so.
     type: str
     required: true
   api_key:

@@ -15,6 +15,7 @@ Planning is pure (``plan_*``); the module sends the plan unless in check mode.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK
@@ -36,10 +37,55 @@ MISC_REFUSED = {
 }
 #: [misc] settings SABnzbd stores in lower case.
 MISC_LOWERED = frozenset({"host_whitelist"})
+#: News server priorities SABnzbd keeps (it stores the nearest bound in place of any other).
+SERVER_PRIORITY = range(100)
+#: Bodies of SABnzbd's 403 answers (``sabnzbd/interface.py``), when ``api_warnings`` is on.
+HOSTNAME_REFUSED = "Hostname verification failed"
+ACCESS_REFUSED = "External internet access denied"
+KEY_REFUSED = ("API Key Required", "API Key Incorrect")
 
 
 class SabnzbdError(Exception):
     """A failure retrying does not fix; the message is the whole story."""
+
+
+def refusal(what: str, url: str, error: ApiError) -> SabnzbdError:
+    """The error for a 401/403 of SABnzbd: by the answer's body, whom SABnzbd refused and why."""
+    body = str(error.body or "").strip()
+    host = urlsplit(url).hostname or url
+    where = f"{what} failed for {APP} at {url}"
+    if HOSTNAME_REFUSED in body:
+        return SabnzbdError(
+            f"{where}: SABnzbd refused the host name {host} (hostname verification, HTTP 403): it is not in "
+            f"SABnzbd's host_whitelist, and only an IP address, localhost or a .local name is answered without. "
+            f"Reach SABnzbd by its address in `url`, or add {host} to host_whitelist in sabnzbd.ini and restart it"
+        )
+    if ACCESS_REFUSED in body:
+        return SabnzbdError(
+            f"{where}: SABnzbd refused this client's address (HTTP 403, its inet_exposure and local_ranges "
+            "settings). Reach SABnzbd from a local address, or widen local_ranges in sabnzbd.ini"
+        )
+    if error.status == 401 or any(text in body for text in KEY_REFUSED):
+        return SabnzbdError(
+            f"{where}: SABnzbd refused the API key ({body or f'HTTP {error.status}'}). Check `api_key` "
+            "(SABnzbd's API key, the one seeded into sabnzbd.ini)"
+        )
+    return SabnzbdError(
+        f"{where}: SABnzbd answered HTTP {error.status} without saying why (its api_warnings are off), so either "
+        f"the API key or the host name {host} was refused. Check `api_key`, and that the host of `url` is an "
+        "address or in SABnzbd's host_whitelist"
+    )
+
+
+def check_name(kind: str, name: str) -> str:
+    """Refuse a server or category name SABnzbd would store under another name (before any call)."""
+    if "[" in name or "]" in name or not name.strip():
+        raise SabnzbdError(
+            f"Checking the name of {kind} {name!r} failed for {APP}: SABnzbd strips [ and ] from names (they "
+            f"mark sections in sabnzbd.ini), stores the {kind} under another name and then cannot find it. "
+            "Give `name` without [ or ]"
+        )
+    return name
 
 
 def connection_options() -> dict:
@@ -61,8 +107,18 @@ class Sabnzbd:
         self.api_key = params["api_key"]
         self.client = ApiClient(APP, self.url, timeout=params["timeout"], validate_certs=params["validate_certs"])
         attempts = max(1, int(params["ready_timeout"] // delay) + 1)
+
+        def version(api: ApiClient):
+            # mode=version needs no key; a 403 to it is the host name or the address, never the key.
+            try:
+                return api.get("api", {"mode": "version", "output": "json"})
+            except ApiError as error:
+                if error.status in (401, 403):
+                    raise refusal(f"Waiting for {APP}", self.url, error) from None
+                raise
+
         try:
-            self.client.wait_ready(lambda api: api.get("api", {"mode": "version", "output": "json"}), attempts, delay)
+            self.client.wait_ready(version, attempts, delay)
         except ApiError as error:
             raise SabnzbdError(
                 f"Waiting for {APP} at {self.url} failed: {error}. Check `url` and that SABnzbd is running, or raise "
@@ -77,10 +133,7 @@ class Sabnzbd:
             answer = self.client.get("api", query)
         except ApiError as error:
             if error.status in (401, 403):
-                raise SabnzbdError(
-                    f"{what} failed for {APP} at {self.url}: SABnzbd refused the API key ({error.body}). Check "
-                    "`api_key` (SABnzbd's API key, the one seeded into sabnzbd.ini)"
-                ) from None
+                raise refusal(what, self.url, error) from None
             raise SabnzbdError(f"{what} failed for {APP} at {self.url}: {error}") from None
         if isinstance(answer, dict) and answer.get("status") is False:
             raise SabnzbdError(f"{what} failed for {APP} at {self.url}: {answer.get('error') or 'refused'}")
@@ -193,8 +246,7 @@ def ensure_misc(api: Sabnzbd, wanted: dict, update_secrets: bool, check_mode: bo
     current = api.section("misc")
     changes, before, after = plan_misc(current, wanted, update_secrets)
     if changes and not check_mode:
-        # Folders first in dependency order: SABnzbd refuses a download folder inside the complete one.
-        for key in sorted(changes, key=lambda name: name != "complete_dir"):
+        for key in send_order(current, changes):
             api.call(f"Setting [misc] {key}", "set_config", section="misc", keyword=key, value=wire(changes[key]))
         now = api.section("misc")
         kept = sorted(key for key in changes if key not in MISC_SECRETS and now.get(key) != changes[key])
@@ -202,8 +254,8 @@ def ensure_misc(api: Sabnzbd, wanted: dict, update_secrets: bool, check_mode: bo
             raise SabnzbdError(
                 f"Setting [misc] failed for {APP} at {api.url}: SABnzbd kept "
                 + ", ".join(f"{key} = {now.get(key)!r}" for key in kept)
-                + ". Check those keys in `misc` (folders must be creatable and the download folder must not lie "
-                "inside the complete folder)"
+                + ". Check those keys in `misc` (folders must be creatable, and the complete folder must be neither "
+                "the download folder nor inside it)"
             )
     return {
         "changed": bool(changes),
@@ -213,14 +265,29 @@ def ensure_misc(api: Sabnzbd, wanted: dict, update_secrets: bool, check_mode: bo
     }
 
 
+def inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it (as SABnzbd's ``same_directory`` decides)."""
+    path, folder = posixpath.normpath(str(path)), posixpath.normpath(str(folder))
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def send_order(current: dict, changes: dict) -> list[str]:
+    """The [misc] keys in an order SABnzbd takes: it checks each folder against the other's current value.
+
+    SABnzbd 4.2+ keeps a complete folder that is the download folder or lies inside it, so the complete
+    folder goes first unless it lies inside the download folder being left, in which case that moves first.
+    """
+    complete_first = "complete_dir" in changes and not inside(changes["complete_dir"], current.get("download_dir", ""))
+    first = "complete_dir" if complete_first else "download_dir"
+    return sorted(changes, key=lambda name: name != first)
+
+
 # --- categories ------------------------------------------------------------------------------
 
 
 def category_name(name: str) -> str:
-    cleaned = name.strip().lower()
-    if not cleaned.strip("[]"):
-        raise SabnzbdError(f"Invalid category name for {APP}: {name!r}. Check `name`")
-    return cleaned
+    """The name SABnzbd keeps: lowered; one with [ or ] is refused (see ``check_name``)."""
+    return check_name("category", name).strip().lower()
 
 
 def plan_category(current: dict | None, name: str, wanted: dict, state: str) -> tuple[str | None, dict, dict]:
@@ -273,6 +340,17 @@ def ensure_category(api: Sabnzbd, name: str, wanted: dict, state: str, check_mod
 # --- news servers ----------------------------------------------------------------------------
 
 
+def check_server(params: dict) -> None:
+    """Refuse what SABnzbd would store otherwise, before anything is sent (never shows the password)."""
+    check_name("news server", params["name"])
+    priority = params.get("priority")
+    if priority is not None and priority not in SERVER_PRIORITY:
+        raise SabnzbdError(
+            f"Checking news server {params['name']} failed for {APP}: priority {priority} is outside 0..99, and "
+            "SABnzbd would store the nearest of 0 and 99 instead. Set `priority` from 0 (used first) to 99"
+        )
+
+
 def server_fields(params: dict) -> dict:
     """The wanted fields of a news server, as SABnzbd stores them (None: leave as it is)."""
     fields = {
@@ -317,8 +395,7 @@ SERVER_SHOWN += ("retention", "enable", "optional")
 def ensure_server(api: Sabnzbd, params: dict, check_mode: bool) -> dict:
     """Apply the news server described by the module's ``params`` (name, fields, state, update_secrets)."""
     name, state, update_secrets = params["name"], params["state"], params["update_secrets"]
-    if not name.strip("[]"):
-        raise SabnzbdError(f"Invalid news server name for {APP}: {name!r}. Check `name`")
+    check_server(params)
     servers = {entry.get("name"): entry for entry in api.section("servers")}
     current = servers.get(name)
     wanted = server_fields(params)

@@ -24,7 +24,9 @@ attributes:
     description: The diff shows the category before and after.
 options:
   name:
-    description: The category's name, for example C(tv). C(*) is SABnzbd's default category, which cannot be removed.
+    description:
+      - The category's name, for example C(tv). C(*) is SABnzbd's default category, which cannot be removed.
+      - A name with C([) or C(]) is refused before anything is sent; SABnzbd would store it without them.
     type: str
     required: true
   dir:
@@ -48,14 +50,14 @@ options:
 EXAMPLES = r"""
 - name: Give Sonarr's jobs their own folder
   newmedia.mediastack.sabnzbd_category:
-    url: http://gluetun:8085
+    url: http://10.10.3.20:8085
     api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
     name: tv
     dir: tv
 
 - name: Remove a category nobody uses
   newmedia.mediastack.sabnzbd_category:
-    url: http://gluetun:8085
+    url: http://10.10.3.20:8085
     api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
     name: software
     state: absent
@@ -77,6 +79,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
     Sabnzbd,
     SabnzbdError,
+    category_name,
     connection_options,
     ensure_category,
 )
@@ -94,6 +97,7 @@ def main():
     params = module.params
     wanted = {"dir": params["dir"], "priority": params["priority"]}
     try:
+        category_name(params["name"])
         api = Sabnzbd(params)
         result = ensure_category(api, params["name"], wanted, params["state"], module.check_mode)
     except SabnzbdError as error:

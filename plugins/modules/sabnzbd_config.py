@@ -14,8 +14,9 @@ description:
     the keys given in O(misc) and sends each one that differs with
     C(mode=set_config&section=misc&keyword=KEY&value=VALUE), then reads the settings back (SABnzbd
     keeps its old value when it rejects one, and the task then fails).
-  - Typical keys are the folders C(complete_dir) and C(download_dir) (the download folder must not lie
-    inside the complete folder), C(host_whitelist), C(permissions) and C(cache_limit). Any key SABnzbd
+  - Typical keys are the folders C(complete_dir) and C(download_dir) (SABnzbd 4.2 and later keep a
+    complete folder that is the download folder or lies inside it, and the task then fails; the two are
+    sent in the order SABnzbd takes them), C(host_whitelist), C(permissions) and C(cache_limit). Any key SABnzbd
     returns can be set, except C(api_key), C(nzb_key), C(inet_exposure), C(api_warnings) and
     C(local_ranges), which belong in C(sabnzbd.ini) before the first start.
   - Values are converted to the type SABnzbd returns (C(true) to C(1), a list for list settings).
@@ -43,7 +44,7 @@ options:
 EXAMPLES = r"""
 - name: Keep SABnzbd's folders on the data tree
   newmedia.mediastack.sabnzbd_config:
-    url: http://gluetun:8085
+    url: http://10.10.3.20:8085
     api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
     misc:
       download_dir: /data/usenet/incomplete

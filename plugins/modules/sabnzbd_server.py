@@ -27,7 +27,9 @@ attributes:
     description: A second run with the same options changes nothing (unless O(update_secrets) pushes the password).
 options:
   name:
-    description: The server's name in SABnzbd (its section in C(sabnzbd.ini)), usually the host name.
+    description:
+      - The server's name in SABnzbd (its section in C(sabnzbd.ini)), usually the host name.
+      - A name with C([) or C(]) is refused before anything is sent; SABnzbd would store it without them.
     type: str
     required: true
   host:
@@ -53,7 +55,9 @@ options:
     description: Connections to open (the provider's limit or fewer).
     type: int
   priority:
-    description: Server priority, C(0) (highest) to C(99); lower-priority servers fill in missing articles.
+    description:
+      - Server priority, C(0) (used first) to C(99); servers with a higher number fill in missing articles.
+      - A value outside C(0) to C(99) is refused before anything is sent; SABnzbd would store C(0) or C(99) instead.
     type: int
   retention:
     description: The provider's retention in days (C(0) for unknown).
@@ -78,7 +82,7 @@ options:
 EXAMPLES = r"""
 - name: Add the Usenet provider from the vaulted inventory
   newmedia.mediastack.sabnzbd_server:
-    url: http://gluetun:8085
+    url: http://10.10.3.20:8085
     api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
     name: news.example.net
     host: news.example.net
@@ -92,7 +96,7 @@ EXAMPLES = r"""
 
 - name: Remove a provider no longer paid for
   newmedia.mediastack.sabnzbd_server:
-    url: http://gluetun:8085
+    url: http://10.10.3.20:8085
     api_key: "{{ mediastack_secrets['sabnzbd.api_key'] }}"
     name: old.example.net
     state: absent
@@ -114,6 +118,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
     Sabnzbd,
     SabnzbdError,
+    check_server,
     connection_options,
     ensure_server,
 )
@@ -140,6 +145,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     try:
+        check_server(params)
         api = Sabnzbd(params)
         result = ensure_server(api, params, module.check_mode)
     except SabnzbdError as error:

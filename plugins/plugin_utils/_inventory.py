@@ -354,7 +354,7 @@ def _check_custom_endpoint(value: Mapping, host: str) -> list[str]:
 WIRING_LISTS = {
     "mediastack_usenet_servers": (
         ("name", "host"),
-        ("port", "ssl", "username", "password", "connections", "enable"),
+        ("port", "ssl", "username", "password", "connections", "enable", "priority"),
         "{name: news, host: news.example.com, username: ..., password: <vaulted>}",
     ),
     "mediastack_indexers": (
@@ -392,11 +392,34 @@ def check_wiring_list(variable: str, value: object, host: str) -> list[str]:
         for key in ("port", "connections"):
             if key in entry and (isinstance(entry[key], bool) or not isinstance(entry[key], int) or entry[key] < 1):
                 errors.append(_invalid(f"{where}.{key}", host, "it is not a positive whole number", "Set it to one"))
+        errors += ENTRY_CHECKS.get(variable, _no_problems)(where, entry, host)
         name = entry.get("name")
         if isinstance(name, str) and name in names:
             errors.append(_invalid(f"{where}.name", host, f"{name} is listed twice", "Give each entry its own name"))
         names.add(name if isinstance(name, str) else "")
     return errors
+
+
+def _usenet_server_problems(where: str, entry: Mapping, host: str) -> list[str]:
+    """What SABnzbd would store otherwise: a name with [ or ] (it strips them), a priority outside 0..99."""
+    errors = []
+    name = entry.get("name")
+    if isinstance(name, str) and ("[" in name or "]" in name):
+        cause = f"{name} has [ or ], which SABnzbd strips (they mark sections in sabnzbd.ini)"
+        errors.append(_invalid(f"{where}.name", host, cause, "Give a name without [ or ]"))
+    priority = entry.get("priority")
+    if "priority" in entry and (isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 99):
+        cause = f"{priority!r} is not a whole number from 0 to 99 (SABnzbd keeps only those)"
+        errors.append(_invalid(f"{where}.priority", host, cause, "Set it from 0 (used first) to 99"))
+    return errors
+
+
+def _no_problems(_where: str, _entry: Mapping, _host: str) -> list[str]:
+    return []
+
+
+#: Checks of one entry beyond its keys, per inventory list.
+ENTRY_CHECKS = {"mediastack_usenet_servers": _usenet_server_problems}
 
 
 def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:

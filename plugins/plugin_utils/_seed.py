@@ -62,12 +62,36 @@ def qbittorrent_conf(username: str, password_hash: str) -> str:
     )
 
 
+#: The default category ``*`` as SABnzbd itself writes it (``config.get_categories``).
+SABNZBD_DEFAULT_CATEGORY = "".join(
+    f"{line}\n"
+    for line in (
+        "[[*]]",
+        "name = *",
+        "order = 0",
+        "pp = 3",
+        "script = None",
+        'dir = ""',
+        'newzbin = ""',
+        "priority = 0",
+    )
+)
+
+
 def sabnzbd_config(port: int, api_key: str, nzb_key: str, host_whitelist: list[str]) -> str:
-    """``sabnzbd.ini``: the port, the API and NZB keys, and the host names it answers to."""
+    """``sabnzbd.ini``: the port, the API and NZB keys, and the host names it answers to.
+
+    ``selftest_host`` is empty, so SABnzbd looks up no outside name to test its connection. The
+    ``[categories]`` section holds the default category ``*``: whenever SABnzbd lists its categories
+    and finds no ``*``, it adds ``*`` and the suggestions movies, tv, audio and software, each
+    replacing a category of that name already set (its folder lost).
+    """
     return (
         "[misc]\n"
         f"port = {port}\n"
         f"api_key = {api_key}\n"
         f"nzb_key = {nzb_key}\n"
         f"host_whitelist = {', '.join(host_whitelist)},\n"
+        'selftest_host = ""\n'
+        "[categories]\n" + SABNZBD_DEFAULT_CATEGORY
     )

@@ -73,6 +73,12 @@ def categories(media: Mapping[str, str], overrides: Mapping) -> dict[str, str]:
     chosen: dict[str, str] = {}
     for app, default in media.items():
         category = str(overrides.get(app, default))
+        if "[" in category or "]" in category:
+            raise WiringError(
+                f"Cannot wire mediastack_download_categories.{app}: category {category} has [ or ], which SABnzbd "
+                "strips from names, so the app would file its downloads under a category that does not exist. "
+                "Give a name without [ or ]"
+            )
         owner = next((other for other, taken in chosen.items() if taken == category), None)
         if owner is not None:
             raise WiringError(

@@ -8,6 +8,36 @@ Server settings"/"Setting Category settings") and, where the wiki is silent, SAB
 the fields of a server and of a category; passwords answered as asterisks; booleans as 0/1; host
 names and category names lowered; a rejected folder silently kept).
 
+Rules that follow SABnzbd's source (5.0.1 unless said otherwise; 3.7.1 is Debian's sabnzbdplus, which
+the module tests also run against):
+
+- Hostname verification (``sabnzbd/interface.py`` ``check_hostname``, the same in 3.7 and 5.0): a
+  request whose Host header (port removed, lowered) is not ``localhost``, an IP address, a name in
+  ``host_whitelist`` or a name ending in ``.local`` is answered 403 with the body
+  ``Access denied - Hostname verification failed: https://sabnzbd.org/hostname-check``, before the
+  API key is looked at (``secured_expose``), and also for ``mode=version``. A UI login (username and
+  password set) turns the check off.
+- The API key (``interface.py`` ``check_apikey``): 403 ``API Key Required`` / ``API Key Incorrect``;
+  ``mode=version`` and ``mode=auth`` need none.
+- Default categories (``sabnzbd/config.py`` ``get_categories``): whenever SABnzbd lists its
+  categories and finds no ``*``, it adds ``*`` and the suggestions ``movies``, ``tv``, ``audio``,
+  ``software``, each a fresh category that replaces one of that name already set (its folder is
+  lost). 5.0 lists them for ``mode=get_config&section=categories`` (``get_dconfig`` calls
+  ``get_ordered_categories``), so a category created first is lost when it is read back; 3.7 lists
+  them only for ``mode=get_cats``, the UI and new jobs, so the folder vanishes later. Before a
+  category exists, ``get_config&section=categories`` answers ``{"config": {}}`` in both.
+- Names (``config.py`` ``clean_section_name``, ``api.py`` ``handle_cat_api``): a category name is
+  lowered; server and category names lose leading ``[`` and trailing ``]`` (``[news]`` is stored as
+  ``news``, ``a[b]`` as ``a[b``), and ``set_config`` then answers ``{"config": {}}`` because it looks
+  the object up by the name given.
+- Server priority (``config.py`` ``ConfigServer``, ``OptionNumber(..., 0, 99)``): kept within 0..99,
+  a value outside stored as the nearest bound (100 as 99), in 3.7 and 5.0.
+- Folders (``sabnzbd/cfg.py`` ``validate_download_vs_complete_dir``, since 4.2): the complete folder
+  must not be the download folder nor lie inside it; the value that would break the rule is
+  silently kept (``set_config`` ignores the validator's message). 3.7 has no such rule.
+- Server host names are lowered (``cfg.py`` ``all_lowercase``, since 4.0; 3.7 keeps the case given,
+  the module lowers them itself).
+
 A request that names a mode, a section or a parameter the API does not have, or gives a value of
 the wrong type, is answered ``{"status": false, "error": ...}`` and recorded in ``violations``;
 tests assert that list is empty. State (settings, servers, categories) lives in memory, so a
@@ -22,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import ipaddress
 import json
 import os
 import re
@@ -57,6 +88,8 @@ MISC = {
     "language": ("str", "en"),
     "check_new_rel": ("int", 1),
     "auto_browser": ("flag", 0),
+    "enable_broadcast": ("flag", 1),
+    "selftest_host": ("str", "self-test.sabnzbd.org"),
     "download_dir": ("dir", "Downloads/incomplete"),
     "complete_dir": ("dir", "Downloads/complete"),
     "download_free": ("str", ""),
@@ -110,6 +143,12 @@ SERVER_DEFAULTS = {"port": 119, "timeout": 60, "connections": 1, "ssl_verify": 3
 SERVER_DEFAULTS |= {"pipelining_requests": 2}
 CATEGORY_FIELDS = {"order": "int", "pp": "str", "script": "str", "dir": "dir", "newzbin": "list", "priority": "int"}
 CATEGORY_DEFAULTS = {"order": 0, "pp": "", "script": "Default", "dir": "", "newzbin": "", "priority": -100}
+#: What ``config.get_categories`` adds when ``*`` is missing: the default category and four suggestions.
+DEFAULT_CATEGORIES = {"*": {"pp": "3", "script": "None", "priority": 0}, "movies": {}, "tv": {}}
+DEFAULT_CATEGORIES |= {"audio": {}, "software": {}}
+#: ``ConfigServer.priority``: ``OptionNumber(name, "priority", 0, 0, 99)``.
+SERVER_PRIORITY = (0, 99)
+HOSTNAME_REFUSED = "Access denied - Hostname verification failed: https://sabnzbd.org/hostname-check"
 STARS = "*" * 10
 
 
@@ -144,9 +183,8 @@ class SabnzbdState:
         self.misc = {key: copy.deepcopy(default) for key, (_kind, default) in MISC.items()}
         self.misc.update(api_key=api_key, nzb_key=nzb_key or "")
         self.servers: dict[str, dict] = {}
-        self.categories: dict[str, dict] = {}
-        for order, name in enumerate(("*", "movies", "tv", "audio", "software")):
-            self.categories[name] = dict(CATEGORY_DEFAULTS, name=name, order=order, pp="3" if name == "*" else "")
+        #: None until a category exists (the ini has no [categories] and none was set).
+        self.categories: dict[str, dict] | None = None
 
     @classmethod
     def from_ini(cls, text: str) -> SabnzbdState:
@@ -160,8 +198,22 @@ class SabnzbdState:
         for name, values in sections.get("servers", {}).items():
             state.set_server(name, values)
         for name, values in sections.get("categories", {}).items():
-            state.set_category(name, values)
+            state.set_category(name, {key: value for key, value in values.items() if key in CATEGORY_FIELDS})
         return state
+
+    def host_allowed(self, host: str | None) -> bool:
+        """``interface.check_hostname``: the Host header SABnzbd answers to."""
+        if self.misc["username"] and self.misc["password"]:
+            return True
+        if not host:
+            return False
+        name = re.sub(r":[0-9]+$", "", host).lower()
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+            return True
+        except ValueError:
+            pass
+        return name == "localhost" or name in self.misc["host_whitelist"] or name.endswith((".local", ".local."))
 
     # --- [misc]
     def set_misc(self, key: str, value, force: bool = False) -> None:
@@ -183,13 +235,13 @@ class SabnzbdState:
             self.misc[key] = str(value).strip()
 
     def set_dir(self, key: str, value: str) -> None:
-        """SABnzbd keeps the old folder when the download folder would lie inside the complete one."""
-        other = {"download_dir": "complete_dir", "complete_dir": "download_dir"}.get(key)
-        if other:
+        """SABnzbd (4.2+) keeps the old folder when the complete folder would be the download folder or
+        lie inside it (``cfg.validate_download_vs_complete_dir``)."""
+        if key in ("download_dir", "complete_dir"):
             download = value if key == "download_dir" else self.misc["download_dir"]
             complete = value if key == "complete_dir" else self.misc["complete_dir"]
             download_path, complete_path = Path(download or "."), Path(complete or ".")
-            if download_path == complete_path or complete_path in download_path.parents:
+            if complete_path == download_path or download_path in complete_path.parents:
                 return
         self.misc[key] = value
 
@@ -201,7 +253,7 @@ class SabnzbdState:
 
     # --- servers and categories
     def set_server(self, name: str, values: dict) -> None:
-        name = name.strip("[]")
+        name = clean_section_name(name)
         if not name:
             raise Violation("servers: the name is empty")
         server = self.servers.get(name) or dict(
@@ -214,6 +266,8 @@ class SabnzbdState:
                 server[field] = str(value).strip().lower()
             elif kind == "port":
                 server[field] = min(max(as_int(field, value), 0), 65535)
+            elif field == "priority":
+                server[field] = min(max(as_int(field, value), SERVER_PRIORITY[0]), SERVER_PRIORITY[1])
             elif kind == "int":
                 server[field] = as_int(field, value)
             elif kind == "flag":
@@ -234,10 +288,10 @@ class SabnzbdState:
         return server
 
     def set_category(self, name: str, values: dict) -> None:
-        name = name.strip().lower()
-        if not name.strip("[]"):
-            raise Violation("categories: the name is empty")
-        category = self.categories.get(name) or dict(CATEGORY_DEFAULTS, name=name, order=len(self.categories))
+        name = clean_section_name(name.lower())
+        if self.categories is None:
+            self.categories = {}
+        category = self.categories.get(name) or dict(CATEGORY_DEFAULTS, name=name)
         for field, value in values.items():
             kind = CATEGORY_FIELDS[field]
             if kind == "int":
@@ -248,9 +302,22 @@ class SabnzbdState:
                 category[field] = str(value).strip()
         self.categories[name] = category
 
-    def categories_public(self) -> list[dict]:
-        others = sorted((c for name, c in self.categories.items() if name != "*"), key=lambda c: c["order"])
-        return [copy.deepcopy(self.categories["*"]), *copy.deepcopy(others)]
+    def get_categories(self) -> dict[str, dict]:
+        """``config.get_categories``: with no ``*``, add the defaults, replacing same-named categories."""
+        if self.categories is None:
+            self.categories = {}
+        if "*" not in self.categories:
+            for order, (name, values) in enumerate(DEFAULT_CATEGORIES.items()):
+                self.categories[name] = dict(CATEGORY_DEFAULTS, name=name, **dict(values, order=order))
+        return self.categories
+
+    def categories_public(self) -> list[dict] | None:
+        """``get_config&section=categories`` (5.0: ordered, defaults added); None before any exists."""
+        if self.categories is None:
+            return None
+        cats = self.get_categories()
+        others = sorted((c for name, c in cats.items() if name != "*"), key=lambda c: (c["order"], c["name"]))
+        return [copy.deepcopy(cats["*"]), *copy.deepcopy(others)]
 
 
 class SabnzbdApi:
@@ -261,10 +328,12 @@ class SabnzbdApi:
         self.violations: list[str] = []
         self.requests: list[dict] = []
 
-    def answer(self, params: dict) -> tuple[int, object]:
+    def answer(self, params: dict, host: str | None = "127.0.0.1") -> tuple[int, object]:
         shown = {key: ("<key>" if key == "apikey" else value) for key, value in params.items()}
         self.requests.append(shown)
         mode = params.get("mode", "")
+        if not self.state.host_allowed(host):
+            return 403, HOSTNAME_REFUSED
         if mode not in ("version", "auth"):
             key = params.get("apikey", "")
             if not key:
@@ -309,16 +378,31 @@ class SabnzbdApi:
             "categories": self.state.categories_public,
         }
         if not section:
-            return {"config": {name: read() for name, read in sections.items()}}
+            read = {name: read() for name, read in sections.items()}
+            return {"config": {name: value for name, value in read.items() if value is not None}}
         if section not in sections:
             raise Violation(f"section={section!r} is not one this stand-in keeps (misc, servers, categories)")
         if not keyword:
-            return {"config": {section: sections[section]()}}
+            found = sections[section]()
+            return {"config": {section: found} if found is not None else {}}
         if section == "misc":
             found = self.state.misc_public()
             return {"config": {"misc": {keyword: found[keyword]}} if keyword in found else {}}
-        entries = [entry for entry in sections[section]() if entry["name"] == keyword]
-        return {"config": {section: entries} if entries else {}}
+        return self.entry(section, keyword)
+
+    def entry(self, section: str, name: str) -> dict:
+        """``get_dconfig(section, name)``: the object stored under exactly ``name``, without listing the rest."""
+        stored = (self.state.servers if section == "servers" else self.state.categories) or {}
+        if name not in stored:
+            return {"config": {}}
+        public = self.state.server_public(name) if section == "servers" else copy.deepcopy(stored[name])
+        return {"config": {section: [public]}}
+
+    def mode_get_cats(self, params: dict):
+        self.allow(params)
+        cats = self.state.get_categories()
+        others = sorted((c for name, c in cats.items() if name != "*"), key=lambda c: (c["order"], c["name"]))
+        return {"categories": ["*", *(c["name"] for c in others)]}
 
     def mode_set_config(self, params: dict):
         section = params.get("section")
@@ -340,9 +424,9 @@ class SabnzbdApi:
             values = {key: value for key, value in params.items() if key in fields}
             if section == "servers":
                 self.state.set_server(name, values)
-                return {"config": {"servers": [self.state.server_public(name.strip("[]"))]}}
+                return self.entry("servers", name)
             self.state.set_category(name, values)
-            return {"config": {"categories": [self.state.categories[name.strip().lower()]]}}
+            return self.entry("categories", name.lower())
         raise Violation(f"set_config section={section!r} is not one this stand-in keeps")
 
     def mode_del_config(self, params: dict):
@@ -354,8 +438,16 @@ class SabnzbdApi:
             raise Violation("del_config needs keyword")
         if section == "categories" and keyword == "*":
             raise Violation("the default category * cannot be removed")
-        getattr(self.state, section, {}).pop(keyword, None)
+        (getattr(self.state, section, None) or {}).pop(keyword, None)
         return {"status": True}
+
+
+def clean_section_name(name: str) -> str:
+    """``config.clean_section_name``: leading ``[`` and trailing ``]`` go; nothing left is refused."""
+    cleaned = name.strip("[]")
+    if not cleaned:
+        raise Violation(f"invalid section name {name!r}, nothing left after cleaning")
+    return cleaned
 
 
 def parse_ini(text: str) -> dict:
@@ -432,7 +524,7 @@ class SabnzbdStandIn:
                 if length:
                     body = self.rfile.read(length).decode()
                     params.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
-                self._send(*api.answer(params))
+                self._send(*api.answer(params, self.headers.get("Host")))
 
             def _send(self, status: int, body) -> None:
                 if isinstance(body, str):

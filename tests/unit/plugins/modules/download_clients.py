@@ -1,10 +1,12 @@
 """Helpers for the download-client module tests: a real qBittorrent (Debian's ``qbittorrent-nox``)
-on loopback with a pre-seeded config, and the SABnzbd stand-in's arguments."""
+and a real SABnzbd (Debian's ``sabnzbdplus``) on loopback with pre-seeded configs, and the SABnzbd
+stand-in behind the same reading interface as the real SABnzbd."""
 
 from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -20,6 +22,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
     qbittorrent_password,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import qbittorrent_conf as seed_qbittorrent_conf
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import sabnzbd_config as seed_sabnzbd_config
+from tests.contract.sabnzbd import parse_ini
 
 from .harness import free_port
 
@@ -140,7 +144,144 @@ class QbittorrentServer:
 
 SABNZBD_API_KEY = "0123456789abcdef0123456789abcdef"
 SABNZBD_NZB_KEY = "fedcba9876543210fedcba9876543210"
+#: The host names the test servers answer to besides addresses (``host_whitelist`` of the seed).
+SABNZBD_HOSTS = ["sabnzbd", "sabnzbd.example.org"]
+#: What only a test server adds to the seed: no check for a newer release and no announcements on
+#: the LAN (the seed itself already leaves ``selftest_host`` empty).
+SABNZBD_TEST_MISC = "check_new_rel = 0\nenable_broadcast = 0\n"
+SABNZBD_HINT = "apt-get install sabnzbdplus (Debian contrib, with unrar from non-free), as tools/host-deps.sh does"
 
 
-def sabnzbd_args(stand_in, **extra) -> dict:
-    return dict(url=stand_in.url, api_key=SABNZBD_API_KEY, ready_timeout=5, **extra)
+def sabnzbd_seed(port: int) -> str:
+    """The deployed sabnzbd.ini seed (``_seed.sabnzbd_config``) plus what a test server needs."""
+    seeded = seed_sabnzbd_config(port, SABNZBD_API_KEY, SABNZBD_NZB_KEY, SABNZBD_HOSTS)
+    assert seeded.count("[misc]\n") == 1, seeded
+    return seeded.replace("[misc]\n", "[misc]\n" + SABNZBD_TEST_MISC, 1)
+
+
+def missing_binary(name: str, hint: str) -> None:
+    """Skip without the program, but fail under CI, where a missing server means a broken setup."""
+    message = f"{name} is not installed ({hint})"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + "; CI must run these tests against the real server")
+    pytest.skip(message)
+
+
+class SabnzbdReader:
+    """Reads what a SABnzbd holds through its API, outside the module under test."""
+
+    kind = ""
+    url = ""
+
+    def api(self, mode: str, **params):
+        query = urllib.parse.urlencode(dict(params, mode=mode, output="json", apikey=SABNZBD_API_KEY))
+        with urllib.request.urlopen(f"{self.url}/api?{query}", timeout=10) as response:  # noqa: S310 - loopback
+            return json.loads(response.read())
+
+    def section(self, section: str):
+        return self.api("get_config", section=section).get("config", {}).get(section, [])
+
+    def misc(self) -> dict:
+        return self.section("misc") or {}
+
+    def servers(self) -> dict:
+        return {entry["name"]: entry for entry in self.section("servers")}
+
+    def categories(self) -> dict:
+        return {entry["name"]: entry for entry in self.section("categories")}
+
+    def stored_password(self, section: str, name: str) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class SabnzbdServer(SabnzbdReader):
+    """Debian's ``sabnzbdplus`` (SABnzbd 3.7) with a throw-away config folder, on a free loopback port.
+
+    It starts paused (no news server is ever contacted) from ``sabnzbd_seed``; everything it writes
+    stays below ``home``.
+    """
+
+    kind = "real"
+
+    def __init__(self, home: Path):
+        binary = shutil.which("sabnzbdplus")
+        if not binary:
+            missing_binary("sabnzbdplus", SABNZBD_HINT)
+        self.binary = binary
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ini = home / "config" / "sabnzbd.ini"
+        self.ini.parent.mkdir(parents=True)
+        self.ini.write_text(sabnzbd_seed(self.port))
+        self.log = home / "sabnzbd.log"
+        self.process = None
+        self.version = ""
+
+    def start(self, wait_s: float = 60.0) -> SabnzbdServer:
+        command = [self.binary, "--config-file", str(self.ini), "--server", f"127.0.0.1:{self.port}"]
+        command += ["--browser", "0", "--pause", "--console"]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.home,
+                env={"HOME": str(self.home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            )
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"sabnzbdplus exited with {self.process.returncode}: {self.log.read_text()}")
+            try:
+                self.version = self.api("version")["version"]
+            except (OSError, ValueError):
+                time.sleep(0.2)
+                continue
+            return self
+        self.stop()
+        pytest.fail(f"sabnzbdplus did not answer on {self.url} within {wait_s:g} s: {self.log.read_text()}")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    def stored_password(self, section: str, name: str) -> str:
+        """The password as sabnzbd.ini holds it (SABnzbd answers it as asterisks)."""
+        sections = parse_ini(self.ini.read_text(encoding="utf-8"))
+        stored = sections["misc"][name] if section == "misc" else sections[section][name]["password"]
+        prefix = "!!!encoded!!!"
+        if stored.startswith(prefix):
+            stored = bytes.fromhex(stored[len(prefix) :]).decode()
+        return stored
+
+
+class SabnzbdStandInReader(SabnzbdReader):
+    """The contract stand-in (``tests/contract/sabnzbd.py``) behind the same reading interface."""
+
+    kind = "standin"
+
+    def __init__(self, stand_in):
+        self.stand_in = stand_in
+        self.url = stand_in.url
+        self.version = stand_in.api.mode_version({})["version"]
+
+    @property
+    def violations(self) -> list[str]:
+        return self.stand_in.violations
+
+    def stored_password(self, section: str, name: str) -> str:
+        if section == "misc":
+            return self.stand_in.state.misc[name]
+        return self.stand_in.state.servers[name]["password"]
+
+
+def sabnzbd_args(server, **extra) -> dict:
+    return dict(url=server.url, api_key=SABNZBD_API_KEY, ready_timeout=5, **extra)

@@ -1,5 +1,8 @@
-"""sabnzbd_server against the SABnzbd stand-in (contract test; see test_sabnzbd_config.py for what
-the stand-in is checked against)."""
+"""sabnzbd_server against a real SABnzbd (Debian's sabnzbdplus 3.7) and the contract stand-in
+(modelled on 4.5/5.0; see tests/contract/sabnzbd.py for which upstream rule each part follows).
+
+The real SABnzbd starts paused, so it never connects to the news servers the tests add.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +13,17 @@ import pytest
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import plan_server
 from ansible_collections.newmedia.mediastack.plugins.modules.sabnzbd_server import main
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import sabnzbd_config
-from tests.contract.sabnzbd import SabnzbdStandIn, SabnzbdState
 
-from .download_clients import SABNZBD_API_KEY, SABNZBD_NZB_KEY, sabnzbd_args
+from .download_clients import sabnzbd_args
 from .harness import run_module
 
 PROVIDER_PASSWORD = "provider-Passw0rd"  # noqa: S105 - a test account's password
 NEW_PASSWORD = "new-Passw0rd"  # noqa: S105 - a test account's password
 
 
-@pytest.fixture
-def sabnzbd():
-    seeded = sabnzbd_config(8085, SABNZBD_API_KEY, SABNZBD_NZB_KEY, ["sabnzbd"])
-    with SabnzbdStandIn(SabnzbdState.from_ini(seeded)) as stand_in:
-        yield stand_in
-        assert stand_in.violations == []
-
-
-def provider(stand_in, **extra) -> dict:
+def provider(server, **extra) -> dict:
     args = sabnzbd_args(
-        stand_in,
+        server,
         name="news.example.net",
         host="News.Example.net",
         port=563,
@@ -60,18 +53,19 @@ def test_plan_server(current, wanted, update_secrets, expected):
     assert (action, send) == expected
 
 
-def test_contract_server_full_cycle(sabnzbd):
-    args = provider(sabnzbd)
+def test_server_full_cycle(sabnzbd):
+    args = provider(sabnzbd, priority=99)
 
     failed, result = run_module(main, args, check_mode=True, diff=True)
     assert (failed, result["changed"], result["action"]) == (False, True, "create"), result
-    assert sabnzbd.state.servers == {}, "check mode must leave SABnzbd untouched"
+    assert sabnzbd.servers() == {}, "check mode must leave SABnzbd untouched"
 
     failed, result = run_module(main, args, diff=True)
     assert (failed, result["changed"], result["action"]) == (False, True, "create"), result
-    server = sabnzbd.state.servers["news.example.net"]
+    server = sabnzbd.servers()["news.example.net"]
     assert (server["host"], server["port"], server["ssl"], server["connections"]) == ("news.example.net", 563, 1, 20)
-    assert server["password"] == PROVIDER_PASSWORD
+    assert server["priority"] == 99
+    assert sabnzbd.stored_password("servers", "news.example.net") == PROVIDER_PASSWORD
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["password"] == MASK
     assert result["server"]["password"] == MASK
@@ -83,36 +77,57 @@ def test_contract_server_full_cycle(sabnzbd):
 
     failed, pushed = run_module(main, dict(args, password=NEW_PASSWORD, update_secrets=True), diff=True)
     assert (failed, pushed["changed"], pushed["action"]) == (False, True, "update")
-    assert sabnzbd.state.servers["news.example.net"]["password"] == NEW_PASSWORD
+    assert sabnzbd.stored_password("servers", "news.example.net") == NEW_PASSWORD
     assert NEW_PASSWORD not in json.dumps(pushed)
 
     failed, changed = run_module(main, dict(args, connections=8, enable=False), diff=True)
     assert (failed, changed["changed"]) == (False, True)
     assert changed["diff"]["before"]["connections"] == 20
     assert changed["diff"]["after"]["connections"] == 8
-    assert sabnzbd.state.servers["news.example.net"]["enable"] == 0
-    assert sabnzbd.state.servers["news.example.net"]["password"] == NEW_PASSWORD, "the password stays"
+    assert sabnzbd.servers()["news.example.net"]["enable"] == 0
+    assert sabnzbd.stored_password("servers", "news.example.net") == NEW_PASSWORD, "the password stays"
 
     absent = sabnzbd_args(sabnzbd, name="news.example.net", state="absent")
     failed, removed = run_module(main, absent, check_mode=True, diff=True)
     assert (failed, removed["changed"], removed["action"]) == (False, True, "remove")
-    assert "news.example.net" in sabnzbd.state.servers
+    assert "news.example.net" in sabnzbd.servers()
     failed, removed = run_module(main, absent, diff=True)
     assert (failed, removed["changed"]) == (False, True)
     assert removed["diff"]["after"] == {}
     assert removed["diff"]["before"]["password"] == MASK
-    assert sabnzbd.state.servers == {}
+    assert sabnzbd.servers() == {}
     failed, removed = run_module(main, absent)
     assert (failed, removed["changed"]) == (False, False)
 
 
-def test_contract_adding_a_server_without_a_host_fails_naming_the_variable(sabnzbd):
+@pytest.mark.parametrize("priority", [100, -1], ids=["over-99", "negative"])
+def test_a_priority_outside_0_to_99_is_refused_before_anything_is_written(sabnzbd, priority):
+    failed, result = run_module(main, provider(sabnzbd, priority=priority))
+    assert failed, result
+    assert "`priority`" in result["msg"]
+    assert "99" in result["msg"]
+    assert PROVIDER_PASSWORD not in result["msg"]
+    assert sabnzbd.servers() == {}, "nothing may be left behind"
+
+
+@pytest.mark.parametrize("name", ["[news]", "news]", "news[1]"], ids=["bracketed", "trailing", "inside"])
+def test_a_name_with_brackets_is_refused_before_anything_is_written(sabnzbd, name):
+    failed, result = run_module(main, provider(sabnzbd, name=name))
+    assert failed, result
+    assert "`name`" in result["msg"]
+    assert "[" in result["msg"]
+    assert PROVIDER_PASSWORD not in result["msg"]
+    assert sabnzbd.servers() == {}, "nothing may be left behind"
+
+
+def test_adding_a_server_without_a_host_fails_naming_the_variable(sabnzbd):
     failed, result = run_module(main, sabnzbd_args(sabnzbd, name="news.example.net", port=563))
     assert failed
     assert "`host`" in result["msg"]
+    assert sabnzbd.servers() == {}
 
 
-def test_contract_a_wrong_api_key_fails_naming_the_variable(sabnzbd):
+def test_a_wrong_api_key_fails_naming_the_variable(sabnzbd):
     failed, result = run_module(main, dict(provider(sabnzbd), api_key="0" * 32))
     assert failed
     assert "`api_key`" in result["msg"]

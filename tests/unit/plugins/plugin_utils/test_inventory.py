@@ -260,3 +260,38 @@ def test_front_proxies_must_be_addresses_or_networks(value, variable, cause):
 def test_front_proxies_accept_addresses_and_networks():
     value = ["192.168.1.2", "10.0.8.0/29", "fd00::1", "10.0.9.7/24"]
     assert preflight_errors({"mediastack_front_proxies": value}, host="h1") == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "variable", "cause"),
+    [
+        ({"name": "[news]", "host": "h"}, "mediastack_usenet_servers[0].name", "[news] has [ or ]"),
+        ({"name": "news[1]", "host": "h"}, "mediastack_usenet_servers[0].name", "has [ or ]"),
+        ({"name": "n", "host": "h", "priority": 100}, "mediastack_usenet_servers[0].priority", "100 is not"),
+        ({"name": "n", "host": "h", "priority": -1}, "mediastack_usenet_servers[0].priority", "-1 is not"),
+        ({"name": "n", "host": "h", "priority": "1"}, "mediastack_usenet_servers[0].priority", "'1' is not"),
+        ({"name": "n", "host": "h", "priority": True}, "mediastack_usenet_servers[0].priority", "True is not"),
+    ],
+    ids=[
+        "name-bracketed",
+        "name-inner-bracket",
+        "priority-over-99",
+        "priority-negative",
+        "priority-text",
+        "priority-bool",
+    ],
+)
+def test_usenet_servers_sabnzbd_would_store_otherwise_are_named(entry, variable, cause):
+    secret = "provider-Passw0rd"  # noqa: S105 - a test account's password
+    errors = preflight_errors({"mediastack_usenet_servers": [dict(entry, password=secret)]}, host="h1")
+    assert len(errors) == 1, errors
+    assert f"variable {variable} for host h1: " in errors[0]
+    assert cause in errors[0]
+    assert ". Set " in errors[0] or ". Give " in errors[0]
+    assert secret not in errors[0]
+
+
+@pytest.mark.parametrize("priority", [0, 99], ids=["first", "last"])
+def test_a_usenet_server_priority_from_0_to_99_passes(priority):
+    entry = {"name": "news", "host": "news.example.com", "priority": priority}
+    assert preflight_errors({"mediastack_usenet_servers": [entry]}, host="h1") == []

@@ -520,6 +520,16 @@ def test_sabnzbd_gets_its_port_keys_and_host_name():
         "api_key = sabnzbd.api_key-value\n"
         "nzb_key = sabnzbd.nzb_key-value\n"
         "host_whitelist = sabnzbd.example.com,\n"
+        'selftest_host = ""\n'
+        "[categories]\n"
+        "[[*]]\n"
+        "name = *\n"
+        "order = 0\n"
+        "pp = 3\n"
+        "script = None\n"
+        'dir = ""\n'
+        'newzbin = ""\n'
+        "priority = 0\n"
     )
 
 

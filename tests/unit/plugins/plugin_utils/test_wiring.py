@@ -113,6 +113,12 @@ def test_a_category_used_by_two_apps_is_rejected_naming_the_variable(overrides, 
         categories({"sonarr": "tv", "radarr": "movies"}, overrides)
 
 
+@pytest.mark.parametrize("name", ["[series]", "series]", "tv[4k]"], ids=["bracketed", "trailing", "inside"])
+def test_a_category_with_brackets_is_rejected_naming_the_variable(name):
+    with pytest.raises(WiringError, match=r"mediastack_download_categories\.sonarr: category .* has \[ or \]"):
+        categories({"sonarr": "tv", "radarr": "movies"}, {"sonarr": name})
+
+
 def test_a_category_can_be_renamed():
     assert categories({"sonarr": "tv", "radarr": "movies"}, {"sonarr": "series"}) == {
         "sonarr": "series",

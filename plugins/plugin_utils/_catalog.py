@@ -36,7 +36,16 @@ IMAGE_CONFIG_FILLS = ("rendered", "seeded")
 #: installed locally, as the official haproxy image does): a folder of ours mounted under one of
 #: these hides what the image ships there, so it must be declared in ``image_config``.
 CONFIG_TREES = ("/etc/", "/usr/local/etc/")
-DASHBOARD_KEYS = ("group", "icon", "widget", "widget_secrets", "widget_fields", "widget_issued", "widget_needs")
+DASHBOARD_KEYS = (
+    "group",
+    "icon",
+    "widget",
+    "widget_api",
+    "widget_secrets",
+    "widget_fields",
+    "widget_issued",
+    "widget_needs",
+)
 #: What the configure playbook does with a service (``configure.role``), the fields each role
 #: requires, and the optional ones with their defaults.
 CONFIGURE_ROLES = {
@@ -346,6 +355,13 @@ def _check_dashboard(name: str, dashboard: object) -> None:
         raise CatalogError(f"{_where(name, 'dashboard.widget_needs')} must be a list of widget field names")
     if needs and not dashboard.get("widget"):
         raise CatalogError(f"{_where(name, 'dashboard.widget_needs')} needs a widget")
+    # The path Homepage's widget calls (as its upstream definition builds the URL): through the
+    # route, the widget is shown only where the portal lets that path through.
+    api = dashboard.get("widget_api")
+    if dashboard.get("widget") and not needs and not (isinstance(api, str) and api.startswith("/")):
+        raise CatalogError(f"{_where(name, 'dashboard.widget_api')} must be the path the widget calls, e.g. /api/")
+    if api is not None and not dashboard.get("widget"):
+        raise CatalogError(f"{_where(name, 'dashboard.widget_api')} needs a widget")
 
 
 def _check_wiring(name: str, service: dict) -> None:

@@ -10,7 +10,6 @@ per-service environment files, and Homepage from its own ``HOMEPAGE_VAR_*`` vari
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import ipaddress
 from collections.abc import Mapping
@@ -23,6 +22,12 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     replica_name,
     replicated,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import (
+    VPN_GATEWAY,
+    backend_service,
+    reach,
+    widget_url,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     HOMEPAGE,
     HOMEPAGE_KEYS_DIR,
@@ -33,7 +38,6 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
 
 PORTAL = "authelia"
 BOUNCER = "crowdsec-bouncer"
-VPN_GATEWAY = "gluetun"
 CROWDSEC = "crowdsec"
 PROMETHEUS = "prometheus"
 ALERTMANAGER = "alertmanager"
@@ -98,20 +102,6 @@ def image_reference(image: str, version: str, registry: str = "") -> str:
         path = rest if rest and ("." in first or ":" in first or first == "localhost") else image
         image = f"{registry.rstrip('/')}/{path}"
     return f"{image}:{version}"
-
-
-def _reach(plan: Mapping, source: str, target: str) -> str:
-    """The address at which ``source`` reaches ``target`` (through the VPN gateway if need be)."""
-    services = plan["services"]
-    for segment in services[source]["segments"]:
-        if segment in services[target]["addresses"]:
-            return services[target]["addresses"][segment]
-    raise ValueError(f"{source} shares no segment with {target}")
-
-
-def _backend(plan: Mapping, catalog: Mapping, name: str) -> str:
-    """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
-    return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
 
 
 def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
@@ -399,7 +389,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
         "portal-ratelimit": {"rateLimit": {"average": 10, "burst": 20}},
     }
     if PORTAL in services:
-        address = _reach(plan, ENTRY_PROXY, PORTAL)
+        address = reach(plan, ENTRY_PROXY, PORTAL)
         port = catalog[PORTAL]["port"]
         middlewares["authelia"] = {
             "forwardAuth": {
@@ -410,7 +400,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             }
         }
     if BOUNCER in services:
-        address = _reach(plan, ENTRY_PROXY, BOUNCER)
+        address = reach(plan, ENTRY_PROXY, BOUNCER)
         port = catalog[BOUNCER]["port"]
         middlewares["crowdsec"] = {
             "forwardAuth": {
@@ -446,12 +436,12 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             router["service"] = "api@internal"
         elif replicated(plan, name) and LOAD_BALANCER in services:
             # Several copies: HAProxy balances them (health checks, sticky sessions), chosen by Host.
-            address = _reach(plan, ENTRY_PROXY, LOAD_BALANCER)
+            address = reach(plan, ENTRY_PROXY, LOAD_BALANCER)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
         else:
-            backend = _backend(plan, catalog, name)
-            address = _reach(plan, ENTRY_PROXY, backend)
+            backend = backend_service(catalog, name)
+            address = reach(plan, ENTRY_PROXY, backend)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{route['port']}"}]}}
         routers[name] = router
@@ -530,9 +520,9 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
         "notifier": {"filesystem": {"filename": "/config/notification.txt"}},
     }
     if "redis" in plan["services"]:
-        configuration["session"]["redis"] = {"host": _reach(plan, PORTAL, "redis"), "port": catalog["redis"]["port"]}
+        configuration["session"]["redis"] = {"host": reach(plan, PORTAL, "redis"), "port": catalog["redis"]["port"]}
     if "postgres" in plan["services"]:
-        address = _reach(plan, PORTAL, "postgres")
+        address = reach(plan, PORTAL, "postgres")
         configuration["storage"] = {
             "postgres": {
                 "address": f"tcp://{address}:{catalog['postgres']['port']}",
@@ -547,8 +537,7 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
 def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
     """Homepage's services.yaml: a tile per routed service, grouped as the catalog says.
 
-    A tile carries its widget only when the platform holds every credential the widget needs: a
-    widget without them would only show an error.
+    A tile carries its widget only where ``_reach.widget_url`` finds one Homepage can use.
     """
     groups: dict[str, list] = {}
     for route in plan["routes"]:
@@ -559,25 +548,21 @@ def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
         tile = {"href": f"https://{route['fqdn']}", "description": catalog[name]["description"]}
         if dashboard.get("icon"):
             tile["icon"] = dashboard["icon"]
-        if dashboard.get("widget") and not dashboard.get("widget_needs"):
-            tile["widget"] = _widget(plan, catalog, route, dashboard)
+        widget = _widget(plan, catalog, route, dashboard)
+        if widget:
+            tile["widget"] = widget
         groups.setdefault(dashboard.get("group", "Services"), []).append({name: tile})
     return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]
 
 
-def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping) -> dict:
-    """A tile's widget: the app's API as Homepage reaches it, and its credentials as variables.
-
-    On a segment Homepage shares with the app, the widget asks the app's address directly;
-    otherwise it goes through the proxy, where API paths carry their own key. Keys are
-    ``{{HOMEPAGE_VAR_...}}`` references, filled from Homepage's environment file.
-    """
+def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping) -> dict | None:
+    """A tile's widget: the app's API where Homepage reaches it (``_reach.widget_url``), and its
+    credentials as ``{{HOMEPAGE_VAR_...}}`` references, filled from Homepage's environment file.
+    None when Homepage cannot reach the app's API without signing in."""
     name = route["service"]
-    url = f"https://{route['fqdn']}"
-    if HOMEPAGE in plan["services"] and not replicated(plan, name):
-        backend = _backend(plan, catalog, name)
-        with contextlib.suppress(ValueError):
-            url = f"http://{_reach(plan, HOMEPAGE, backend)}:{route['port']}"
+    url = widget_url(plan, catalog, route)
+    if url is None:
+        return None
     widget = {"type": dashboard["widget"], "url": url}
     widget.update({field: str(value) for field, value in sorted((dashboard.get("widget_fields") or {}).items())})
     for field, secret in sorted((dashboard.get("widget_secrets") or {}).items()):
@@ -602,7 +587,7 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     jobs = []
     for name, placed in sorted(services.items()):
         metrics = catalog[name]["metrics"]
-        backend = _backend(plan, catalog, name)
+        backend = backend_service(catalog, name)
         shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
         if not metrics or not shared:
             continue
@@ -617,7 +602,7 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
         )
     config = {"global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL}}
     if ALERTMANAGER in services:
-        address = _reach(plan, PROMETHEUS, ALERTMANAGER)
+        address = reach(plan, PROMETHEUS, ALERTMANAGER)
         target = f"{address}:{catalog[ALERTMANAGER]['port']}"
         config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [target]}]}]}
     config["scrape_configs"] = jobs
@@ -654,7 +639,7 @@ def promtail_config(plan: Mapping, catalog: Mapping) -> dict:
     Promtail with no client to push to would have nothing to do.
     """
     host = plan["services"][PROMTAIL]["host"]
-    loki = f"http://{_reach(plan, PROMTAIL, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
+    loki = f"http://{reach(plan, PROMTAIL, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
     scrapes = []
     for job, path in PROMTAIL_LOGS.items():
         scrape = {
@@ -685,7 +670,7 @@ def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
             "type": kind,
             "uid": name,
             "access": "proxy",
-            "url": f"http://{_reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
+            "url": f"http://{reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
             "isDefault": name == PROMETHEUS,
             "editable": False,
         }

@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import HOMEPAGE, widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
 #: Characters of generated values: letters and digits only, safe in every config format.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 DEFAULT_LENGTH = 48
-#: The dashboard, whose widgets read other services' keys from HOMEPAGE_VAR_* variables.
-HOMEPAGE = "homepage"
 #: Seeds whose hashes take their salt from the platform's salt key (SALT_STORE_NAME).
 SALTED_SEEDS = ("qbittorrent",)
 
@@ -55,6 +54,8 @@ def widget_secrets(plan: Mapping, catalog: Mapping) -> list[dict]:
     found = []
     for route in plan["routes"]:
         service = route["service"]
+        if widget_url(plan, catalog, route) is None:
+            continue  # no widget shown, so Homepage needs none of its keys
         dashboard = catalog[service]["dashboard"] or {}
         for secret in sorted(set((dashboard.get("widget_secrets") or {}).values())):
             found.append({"name": f"{service}.{secret}", "env": homepage_variable(service, secret)})

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replica_name
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import _backend, _reach
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
 #: Segments the configuring side prefers, in order (the data segment answers no one outside).
@@ -40,7 +40,7 @@ def _port(catalog: Mapping, name: str) -> int:
 
 def endpoint(plan: Mapping, catalog: Mapping, name: str) -> str:
     """The app's base URL from the configuring side: its address on the first segment it can be reached on."""
-    backend = _backend(plan, catalog, name)
+    backend = backend_service(catalog, name)
     addresses = plan["services"][backend]["addresses"]
     for segment in CONFIGURE_SEGMENTS:
         if segment in addresses:
@@ -53,9 +53,9 @@ def endpoint(plan: Mapping, catalog: Mapping, name: str) -> str:
 
 def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> str:
     """The target's base URL as ``source`` reaches it (through the VPN gateway if need be)."""
-    backend = _backend(plan, catalog, target)
-    viewer = _backend(plan, catalog, source)
-    return f"http://{_reach(plan, viewer, backend)}:{_port(catalog, target)}"
+    backend = backend_service(catalog, target)
+    viewer = backend_service(catalog, source)
+    return f"http://{reach(plan, viewer, backend)}:{_port(catalog, target)}"
 
 
 def by_role(plan: Mapping, catalog: Mapping, role: str) -> list[str]:

@@ -9,9 +9,11 @@ container (Homepage fetches remote data from there) or a machine on that VLAN co
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import homepage_services
 
 from . import edge
 from .edge import ADMIN_SEGMENT_CLIENT, DOMAIN, LAN_CLIENT, PROXY_SEGMENT_CLIENT
@@ -113,3 +115,30 @@ def test_a_named_front_proxy_may_say_who_the_client_is(tmp_path):
         assert entry.bouncer.seen[-1]["headers"]["x-forwarded-for"] == LAN_CLIENT
         forged = entry.get(fqdn, "/initialize.json", FORGERIES["portal-host"], source=LAN_CLIENT)
         assert (forged.status, forged.headers.get("location")) == (302, portal_redirect(fqdn, "/initialize.json"))
+
+
+def test_every_widget_homepage_calls_through_the_entry_reaches_its_app(entry):
+    """Homepage's widgets that go through a route ask the path their widget calls, from Homepage's
+    own address; the portal must let each through, or the widget only shows its redirect."""
+    homepage = entry.plan["services"]["homepage"]["addresses"]["proxy"]
+    tiles = {
+        name: tile
+        for group in homepage_services(entry.plan, entry.catalog)
+        for item in group.values()
+        for entry_tile in item
+        for name, tile in entry_tile.items()
+    }
+    through_entry = {
+        name: tile["widget"]
+        for name, tile in tiles.items()
+        if tile.get("widget", {}).get("url", "").startswith("https://")
+    }
+    assert {"sonarr", "radarr", "prowlarr", "sabnzbd", "jellyfin", "seerr"} <= set(through_entry)
+    for name, widget in sorted(through_entry.items()):
+        fqdn = urlsplit(widget["url"]).hostname
+        api = entry.catalog[name]["dashboard"]["widget_api"]
+        reply = entry.get(fqdn, api, source=homepage)
+        assert reply.status == 200, f"{name}'s widget gets {reply.status} for {api}"
+        assert entry.backend(name).seen[-1]["path"] == api
+    # qBittorrent's API is behind sign-in and Homepage shares no segment with the VPN gateway.
+    assert "widget" not in tiles["qbittorrent"]

@@ -557,6 +557,21 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             r"dashboard\.widget_needs",
             id="widget-needs-without-widget",
         ),
+        pytest.param(
+            sample(dashboard={"widget": "sonarr"}),
+            r"dashboard\.widget_api must be the path the widget calls",
+            id="widget-without-api-path",
+        ),
+        pytest.param(
+            sample(dashboard={"widget": "sonarr", "widget_api": "api/v3"}),
+            r"dashboard\.widget_api must be the path the widget calls",
+            id="widget-api-not-a-path",
+        ),
+        pytest.param(
+            sample(dashboard={"group": "Media", "widget_api": "/api/"}),
+            r"dashboard\.widget_api needs a widget",
+            id="widget-api-without-widget",
+        ),
         pytest.param(sample(configure={"role": "indexer"}), r"configure\.role", id="configure-unknown-role"),
         pytest.param(sample(configure={"role": "servarr", "media": "tv"}), "configure", id="configure-missing-field"),
         pytest.param(
@@ -734,7 +749,9 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
             id="folder-of-two-services",
         ),
         pytest.param(
-            catalog_of(one=sample(dashboard={"widget": "sonarr", "widget_secrets": {"key": "api_key"}})),
+            catalog_of(
+                one=sample(dashboard={"widget": "sonarr", "widget_api": "/api/", "widget_secrets": {"key": "api_key"}})
+            ),
             r"catalog/services/one\.yml: dashboard\.widget_secrets\.key api_key: no such secret here",
             id="widget-secret-undeclared",
         ),

@@ -85,6 +85,7 @@ EXTRA = {
             "group": "Downloads",
             "icon": "qbittorrent.svg",
             "widget": "qbittorrent",
+            "widget_api": "/api/v2/",
             "widget_fields": {"username": "admin"},
             "widget_secrets": {"password": "webui_password"},
         },
@@ -112,11 +113,12 @@ EXTRA = {
         "port": 8787,
         "secrets": [{"name": "api_key", "seed": True}],
         "seed": "servarr",
-        "route": {"policy": "two_factor", "groups": ["admins"]},
+        "route": {"policy": "two_factor", "groups": ["admins"], "bypass_paths": ["^/api([/?].*)?$"]},
         "dashboard": {
             "group": "Library",
             "icon": "readarr.svg",
             "widget": "readarr",
+            "widget_api": "/api/v1/",
             "widget_secrets": {"key": "api_key"},
         },
     },
@@ -132,7 +134,12 @@ EXTRA = {
         "volumes": {"data": "/prometheus"},
         "metrics": {"port": 9090, "path": "/metrics"},
         "route": {"policy": "two_factor", "groups": ["admins"]},
-        "dashboard": {"group": "Monitoring", "icon": "prometheus.svg", "widget": "prometheus"},
+        "dashboard": {
+            "group": "Monitoring",
+            "icon": "prometheus.svg",
+            "widget": "prometheus",
+            "widget_api": "/api/v1/",
+        },
     },
     "alertmanager": {
         "layer": "observability",
@@ -178,6 +185,7 @@ BASE["sonarr"]["dashboard"] = {
     "group": "Library",
     "icon": "sonarr.svg",
     "widget": "sonarr",
+    "widget_api": "/api/v3/",
     "widget_secrets": {"key": "api_key"},
 }
 BASE["jellyfin"]["metrics"] = {"port": 8096, "path": "/metrics"}
@@ -371,12 +379,9 @@ def test_widgets_reference_keys_through_variables_and_reach_the_app():
         "url": "https://sonarr.example.com",
         "key": "{{HOMEPAGE_VAR_SONARR_API_KEY}}",
     }
-    assert widgets["qbittorrent"] == {
-        "type": "qbittorrent",
-        "url": "https://qbittorrent.example.com",
-        "username": "admin",
-        "password": "{{HOMEPAGE_VAR_QBITTORRENT_WEBUI_PASSWORD}}",
-    }
+    # qBittorrent's API (/api/v2/) is behind two-factor sign-in on its route and Homepage shares no
+    # segment with the VPN gateway: a widget could only read the portal's redirect, so none is shown.
+    assert widgets["qbittorrent"] is None
     # On a segment Homepage shares, the widget asks the app's own address.
     assert widgets["prometheus"] == {"type": "prometheus", "url": "http://10.10.2.80:9090"}
 
@@ -387,10 +392,9 @@ def test_homepages_env_file_carries_the_widget_keys_and_nothing_else_does():
     layout = host_layout(plan, FULL, SETTINGS, "one", store)
     files = {item["path"]: item for item in layout["files"]}
     env = files["/srv/ms/env/homepage.env"]
+    # No qBittorrent password: its widget is not shown (see above), so Homepage needs none.
     assert env["content"] == (
-        "HOMEPAGE_VAR_QBITTORRENT_WEBUI_PASSWORD=value-of-qbittorrent.webui_password\n"
-        "HOMEPAGE_VAR_READARR_API_KEY=value-of-readarr.api_key\n"
-        "HOMEPAGE_VAR_SONARR_API_KEY=value-of-sonarr.api_key\n"
+        "HOMEPAGE_VAR_READARR_API_KEY=value-of-readarr.api_key\nHOMEPAGE_VAR_SONARR_API_KEY=value-of-sonarr.api_key\n"
     )
     assert (env["mode"], env["secret"]) == ("0600", True)
     services_yaml = files["/srv/ms/homepage/services.yaml"]["content"]

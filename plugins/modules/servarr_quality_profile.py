@@ -53,8 +53,12 @@ options:
 """
 
 EXAMPLES = r"""
-# mediastack_trash_sonarr_custom_formats: the TRaSH custom format JSONs, for example
-# "{{ query('ansible.builtin.fileglob', 'trash/sonarr/cf/*.json') | map('ansible.builtin.file') | map('from_json') }}"
+- name: Read TRaSH's Sonarr custom formats, the JSON files as published
+  ansible.builtin.set_fact:
+    mediastack_trash_sonarr_custom_formats: >-
+      {{ query('ansible.builtin.file', *query('ansible.builtin.fileglob', 'trash/sonarr/cf/*.json'))
+         | map('from_json') | list }}
+
 - name: TRaSH's WEB-1080p profile in Sonarr
   newmedia.mediastack.servarr_quality_profile:
     app: sonarr

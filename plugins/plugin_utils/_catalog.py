@@ -5,7 +5,8 @@
 A catalog entry is plain data (catalog/services/<name>.yml). This module knows its shape, the
 defaults of every optional field, and the checks that keep entries consistent with each other
 (unique address slots and subdomains, known segments and layers, secrets shared only with the
-service that declares them, no two listeners on one port in the VPN gateway's namespace).
+service that declares them, no two listeners on one port in the VPN gateway's namespace, peers
+that the planner plans with the service and that it can reach).
 Everything here is pure.
 """
 
@@ -26,6 +27,10 @@ POLICIES = ("bypass", "one_factor", "two_factor")
 GPU_USES = ("none", "transcode", "inference")
 FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
+#: The service whose network namespace a ``network_mode: vpn`` service joins.
+VPN_GATEWAY = "gluetun"
+#: ``{<service>.address}`` and ``{<service>.port}`` in a ``peers`` template: the only placeholders.
+PEER_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\.(address|port)\}")
 #: Files written into a service's config folder before its first start (see _seed.py).
 SEEDS = ("servarr", "qbittorrent", "sabnzbd")
 #: How a folder where the image keeps its own configuration (``image_config``) gets its content
@@ -94,6 +99,12 @@ DEFAULTS = {
     "config": "/config",
     "volumes": {},
     "environment": {},
+    # {<variable>: <template>}: a variable that names another service (a peer), filled from the
+    # plan, e.g. "http://{immich-machine-learning.address}:{immich-machine-learning.port}".
+    # ``address`` is the peer's address on a segment both join, as this service reaches it
+    # (_reach.peer_environment); ``port`` is the peer's catalog port. Each peer is in depends_on,
+    # so the planner plans it wherever this service runs.
+    "peers": {},
     "command": [],
     "healthcheck": None,
     # memory and pids always; cpus; shm, the size of /dev/shm where the default 64M is too small.
@@ -379,6 +390,45 @@ def _check_wiring(name: str, service: dict) -> None:
     clash = sorted(set(service["environment"]) & {secret.get("env") for secret in service["secrets"]})
     if clash:
         raise CatalogError(f"{_where(name, 'environment')} sets {', '.join(clash)}, which a secret already carries")
+    _check_peer_templates(name, service)
+
+
+def _check_peer_templates(name: str, service: Mapping) -> None:
+    """``peers`` maps variables to templates that name at least one peer, in the only placeholders
+    there are; a variable is set once: not also in ``environment``, nor carried by a secret."""
+    peers = service["peers"]
+    if not isinstance(peers, Mapping):
+        raise CatalogError(f"{_where(name, 'peers')} must map variable names to templates")
+    secret_variables = {secret.get("env") for secret in service["secrets"]}
+    for variable, template in peers.items():
+        field = f"peers.{variable}"
+        if not isinstance(variable, str) or not _ENV_RE.match(variable):
+            raise CatalogError(f"{_where(name, field)} is not a valid variable name")
+        if not isinstance(template, str):
+            raise CatalogError(f"{_where(name, field)} must be a string, got {type(template).__name__}")
+        rest = PEER_PLACEHOLDER.sub("", template)
+        if "{" in rest or "}" in rest:
+            stray = re.search(r"\{[^{}]*\}", rest)
+            raise CatalogError(
+                f"{_where(name, field)} {stray.group(0) if stray else 'has an unmatched brace'}: "
+                "only {<service>.address} and {<service>.port} may stand in braces"
+            )
+        if not PEER_PLACEHOLDER.search(template):
+            raise CatalogError(f"{_where(name, field)} names no peer: a fixed value belongs in environment")
+        if variable in service["environment"]:
+            raise CatalogError(f"{_where(name, field)} is also set in environment")
+        if variable in secret_variables:
+            raise CatalogError(f"{_where(name, field)} is a variable a secret already carries")
+
+
+def peers_of(service: Mapping) -> dict[str, list[tuple[str, str]]]:
+    """Each ``peers`` variable with the (peer, address|port) placeholders of its template, in order."""
+    return {variable: PEER_PLACEHOLDER.findall(template) for variable, template in sorted(service["peers"].items())}
+
+
+def reached_through(catalog: Mapping, name: str) -> str:
+    """The service whose segments carry ``name``'s traffic: itself, or the VPN gateway."""
+    return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
 
 
 def _check_environment(name: str, environment: object) -> None:
@@ -437,6 +487,7 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
         for dependency in service["depends_on"]:
             if dependency not in catalog:
                 raise CatalogError(f"{_where(name, 'depends_on')} names {dependency}, which is not in the catalog")
+    _check_peers(catalog)
     _check_shared_secrets(catalog)
     _check_widget_secrets(catalog)
     _check_reads(catalog)
@@ -444,6 +495,51 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
     _check_subdomains(catalog)
     _check_vpn_ports(catalog)
     return catalog
+
+
+def _check_peers(catalog: Mapping) -> None:
+    """A peer is another service of the catalog, listed in depends_on (the planner refuses a plan
+    with a service but without its depends_on; it enforces nothing about ``databases``), running
+    one copy (a variable holds one address), with a port where the template asks for it, and on a
+    segment the service's traffic shares with it (through the VPN gateway for either side)."""
+    for name, service in catalog.items():
+        for variable, placeholders in peers_of(service).items():
+            field = _where(name, f"peers.{variable}")
+            for peer, value in placeholders:
+                if peer not in catalog:
+                    raise CatalogError(f"{field} names {peer}, which is not in the catalog")
+                if peer == name:
+                    raise CatalogError(f"{field} names {name} itself: a peer is another service")
+                if peer not in service["depends_on"]:
+                    raise CatalogError(
+                        f"{field} names {peer}, which depends_on does not list: add it there, so that the "
+                        f"planner plans {peer} wherever {name} runs"
+                    )
+                if catalog[peer]["replicable"]:
+                    raise CatalogError(f"{field} names {peer}, which may run several copies: a variable holds one")
+                if value == "port" and not catalog[peer]["port"]:
+                    raise CatalogError(f"{field} asks for the port of {peer}, which has no port")
+                _check_peer_segments(catalog, field, name, peer)
+
+
+def _check_peer_segments(catalog: Mapping, field: str, name: str, peer: str) -> None:
+    source, target = reached_through(catalog, name), reached_through(catalog, peer)
+    if source not in catalog or target not in catalog:
+        return  # the VPN gateway is missing: depends_on already names it, and its check refuses that
+    if not set(catalog[source]["segments"]) & set(catalog[target]["segments"]):
+        raise CatalogError(
+            f"{field} names {peer}, which {name} cannot reach: {joins(catalog, name)}, and "
+            f"{joins(catalog, peer)}. Give the two a segment in common"
+        )
+
+
+def joins(catalog: Mapping, name: str) -> str:
+    """Which segments carry ``name``'s traffic, in words: its own, or the VPN gateway's."""
+    through = reached_through(catalog, name)
+    segments = ", ".join(catalog[through]["segments"])
+    if through == name:
+        return f"{name} joins {segments}"
+    return f"{name} runs in {through}'s namespace, which joins {segments}"
 
 
 def _check_shared_secrets(catalog: Mapping) -> None:

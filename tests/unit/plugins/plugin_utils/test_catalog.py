@@ -663,6 +663,41 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             "environment",
             id="secret-also-static",
         ),
+        pytest.param(sample(peers=["{db.address}"]), "peers must map variable names", id="peers-list"),
+        pytest.param(
+            sample(peers={"1DB": "{db.address}"}), r"peers\.1DB is not a valid variable", id="peer-bad-variable"
+        ),
+        pytest.param(sample(peers={"DB_PORT": 5432}), r"peers\.DB_PORT must be a string", id="peer-not-a-string"),
+        pytest.param(
+            sample(peers={"DB_HOST": "{db.host}"}),
+            re.escape("peers.DB_HOST {db.host}: only {<service>.address} and {<service>.port} may stand in braces"),
+            id="peer-unknown-placeholder",
+        ),
+        pytest.param(
+            sample(peers={"DB_URL": "postgres://{db.address}:{port}/"}),
+            re.escape("peers.DB_URL {port}: only"),
+            id="peer-placeholder-without-service",
+        ),
+        pytest.param(
+            sample(peers={"DB_HOST": "{db.address"}),
+            r"peers\.DB_HOST has an unmatched brace",
+            id="peer-unmatched-brace",
+        ),
+        pytest.param(
+            sample(peers={"DB_HOST": "db"}),
+            r"peers\.DB_HOST names no peer: a fixed value belongs in environment",
+            id="peer-without-placeholder",
+        ),
+        pytest.param(
+            sample(environment={"DB_HOST": "db"}, peers={"DB_HOST": "{db.address}"}),
+            r"peers\.DB_HOST is also set in environment",
+            id="peer-also-static",
+        ),
+        pytest.param(
+            sample(secrets=[{"name": "db_url", "env": "DB_URL"}], peers={"DB_URL": "{db.address}"}),
+            r"peers\.DB_URL is a variable a secret already carries",
+            id="peer-carried-by-a-secret",
+        ),
     ],
 )
 def test_a_bad_entry_is_refused_naming_file_and_field(entry, field):
@@ -678,6 +713,10 @@ def test_a_bad_name_is_refused():
 def test_a_definition_that_is_no_mapping_is_refused():
     with pytest.raises(CatalogError, match=re.escape("catalog/services/sample.yml: definition")):
         normalise_entry("sample", ["layer", "content"])
+
+
+DB = sample(layer="data", slot=30, segments=["data"], port=5432)
+REDIS = sample(layer="data", slot=31, segments=["data"], port=6379)
 
 
 def catalog_of(**entries: dict) -> dict[str, dict]:
@@ -755,6 +794,55 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
             r"catalog/services/one\.yml: dashboard\.widget_secrets\.key api_key: no such secret here",
             id="widget-secret-undeclared",
         ),
+        pytest.param(
+            catalog_of(one=sample(peers={"DB_HOST": "{db.address}"})),
+            r"catalog/services/one\.yml: peers\.DB_HOST names db, which is not in the catalog",
+            id="peer-unknown",
+        ),
+        pytest.param(
+            catalog_of(one=sample(peers={"SELF": "{one.address}"})),
+            r"catalog/services/one\.yml: peers\.SELF names one itself",
+            id="peer-itself",
+        ),
+        pytest.param(
+            catalog_of(db=DB, one=sample(peers={"DB_HOST": "{db.address}"})),
+            r"catalog/services/one\.yml: peers\.DB_HOST names db, which depends_on does not list: add it there, "
+            r"so that the planner plans db wherever one runs",
+            id="peer-not-a-dependency",
+        ),
+        pytest.param(
+            catalog_of(redis=REDIS, one=sample(databases=["redis"], peers={"REDIS_HOST": "{redis.address}"})),
+            r"catalog/services/one\.yml: peers\.REDIS_HOST names redis, which depends_on does not list",
+            id="peer-only-a-database",
+        ),
+        pytest.param(
+            catalog_of(
+                db=sample(slot=30, replicable=True, replica_slots=[150], healthcheck=HTTP_CHECK),
+                one=sample(depends_on=["db"], peers={"DB_HOST": "{db.address}"}),
+            ),
+            r"catalog/services/one\.yml: peers\.DB_HOST names db, which may run several copies",
+            id="peer-replicable",
+        ),
+        pytest.param(
+            catalog_of(db=sample(slot=30, port=REMOVE), one=sample(depends_on=["db"], peers={"DB": "{db.port}"})),
+            r"catalog/services/one\.yml: peers\.DB asks for the port of db, which has no port",
+            id="peer-port-without-port",
+        ),
+        pytest.param(
+            catalog_of(db=DB, one=sample(depends_on=["db"], peers={"DB_HOST": "{db.address}"})),
+            r"catalog/services/one\.yml: peers\.DB_HOST names db, which one cannot reach: one joins media, and db "
+            r"joins data\. Give the two a segment in common",
+            id="peer-on-no-shared-segment",
+        ),
+        pytest.param(
+            catalog_of(
+                gluetun=sample(slot=60, segments=["dmz"]),
+                db=DB,
+                one=sample(network_mode="vpn", depends_on=["gluetun", "db"], peers={"DB_HOST": "{db.address}"}),
+            ),
+            r"one runs in gluetun's namespace, which joins dmz, and db joins data",
+            id="peer-unreachable-from-the-vpn-namespace",
+        ),
     ],
 )
 def test_a_bad_catalog_is_refused_naming_file_and_field(entries, message):
@@ -768,6 +856,24 @@ def test_a_declared_shared_secret_is_accepted():
         one=sample(secrets=[{"name": "db.password", "env": "DB_PASSWORD"}]),
     )
     assert normalise_catalog(entries)["one"]["secrets"] == [{"name": "db.password", "env": "DB_PASSWORD"}]
+
+
+def test_peers_on_a_shared_segment_or_behind_the_vpn_gateway_are_accepted():
+    entries = catalog_of(
+        db=DB,
+        gluetun=sample(slot=60, segments=["dmz", "media"]),
+        torrent=sample(slot=61, network_mode="vpn", port=8080, depends_on=["gluetun"]),
+        one=sample(
+            segments=["media", "data"],
+            depends_on=["db", "torrent"],
+            databases=["postgres"],
+            peers={"DB": "postgres://{db.address}:{db.port}/one", "TORRENT": "{torrent.address}:{torrent.port}"},
+        ),
+    )
+    assert normalise_catalog(entries)["one"]["peers"] == {
+        "DB": "postgres://{db.address}:{db.port}/one",
+        "TORRENT": "{torrent.address}:{torrent.port}",
+    }
 
 
 def test_a_seeded_secret_and_a_replicable_service_are_accepted():

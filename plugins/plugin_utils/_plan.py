@@ -367,7 +367,8 @@ class _Planner:
         if not shared:
             self.problem(
                 f"mediastack_services.{target}",
-                f"{source} must reach {target} but they share no segment",
+                f"{source} must reach {target} but they share no segment ({source} joins "
+                f"{', '.join(services[source]['segments'])}; {target} joins {', '.join(services[target]['segments'])})",
                 "Report this: the catalog entries disagree",
             )
             return None

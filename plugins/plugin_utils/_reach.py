@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
+    PEER_PLACEHOLDER,
+    joins,
+    reached_through,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replicated
 
-VPN_GATEWAY = "gluetun"
 HOMEPAGE = "homepage"
 
 
@@ -29,7 +33,7 @@ def reach(plan: Mapping, source: str, target: str) -> str:
 
 def backend_service(catalog: Mapping, name: str) -> str:
     """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
-    return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
+    return reached_through(catalog, name)
 
 
 def open_without_sign_in(route: Mapping, path: str) -> bool:
@@ -59,3 +63,38 @@ def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
             pass
     api = dashboard.get("widget_api", "/")
     return f"https://{route['fqdn']}" if open_without_sign_in(route, api) else None
+
+
+def peer_environment(plan: Mapping, catalog: Mapping, name: str) -> dict[str, str]:
+    """The variables of ``name``'s catalog ``peers``, sorted, each template filled from the plan.
+
+    ``{<peer>.address}`` is the address at which ``name`` reaches the peer on a segment both join:
+    from the VPN gateway's namespace for a service in it, and at the gateway's address for a peer
+    in it. ``{<peer>.port}`` is the peer's catalog port. ValueError, naming both services and
+    their segments, where the plan lacks the peer or gives the two no segment in common.
+    """
+    services = plan["services"]
+    viewer = backend_service(catalog, name)
+
+    def fill(variable: str, match: re.Match) -> str:
+        peer, value = match.groups()
+        if value == "port":
+            return str(catalog[peer]["port"])
+        backend = backend_service(catalog, peer)
+        if peer not in services or backend not in services:
+            raise ValueError(
+                f"Cannot render {variable} for {name}: its peer {peer} is not planned. "
+                f"Enable {peer} (mediastack_services.{peer}.enabled)"
+            )
+        try:
+            return reach(plan, viewer, backend)
+        except ValueError:
+            raise ValueError(
+                f"Cannot render {variable} for {name}: {joins(catalog, name)}, and {joins(catalog, peer)}, so they "
+                "share no segment. Report this: the catalog entries disagree"
+            ) from None
+
+    return {
+        variable: PEER_PLACEHOLDER.sub(lambda match, variable=variable: fill(variable, match), template)
+        for variable, template in sorted(catalog[name]["peers"].items())
+    }

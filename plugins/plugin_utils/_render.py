@@ -14,7 +14,7 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path, own_folders
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, health_path, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_PROXY,
     LOAD_BALANCER,
@@ -23,8 +23,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     replicated,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import (
-    VPN_GATEWAY,
     backend_service,
+    peer_environment,
     reach,
     widget_url,
 )
@@ -236,13 +236,15 @@ def inventory_secrets(settings: Mapping, name: str) -> dict:
 
 
 def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
-    """A service's static variables: time zone, PUID/PGID, the catalog's, and the plan's own."""
+    """A service's static variables: time zone, PUID/PGID, the catalog's, its peers' addresses
+    (``peers``, from the plan), and the plan's own."""
     entry = catalog[name]
     puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
     environment = {"TZ": str(settings.get("timezone", "Etc/UTC"))}
     if entry["runs_as"] == "puid":
         environment.update(PUID=str(puid), PGID=str(pgid))
     environment.update({key: str(value) for key, value in entry["environment"].items()})
+    environment.update(peer_environment(plan, catalog, name))
     if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"

@@ -876,6 +876,16 @@ def test_peers_on_a_shared_segment_or_behind_the_vpn_gateway_are_accepted():
     }
 
 
+def test_peers_name_the_services_the_shipped_catalog_reaches_by_address(catalog):
+    assert catalog["immich-server"]["peers"] == {
+        "DB_HOSTNAME": "{immich-postgres.address}",
+        "REDIS_HOSTNAME": "{redis.address}",
+        "IMMICH_MACHINE_LEARNING_URL": "http://{immich-machine-learning.address}:{immich-machine-learning.port}",
+    }
+    assert catalog["jellystat"]["peers"] == {"POSTGRES_IP": "{postgres.address}", "POSTGRES_PORT": "{postgres.port}"}
+    assert catalog["crowdsec-bouncer"]["peers"] == {"CROWDSEC_AGENT_HOST": "{crowdsec.address}:{crowdsec.port}"}
+
+
 def test_a_seeded_secret_and_a_replicable_service_are_accepted():
     entry = normalise_entry(
         "sample",

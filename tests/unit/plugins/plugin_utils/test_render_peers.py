@@ -1,17 +1,156 @@
-"""Addresses one service gives another in its environment (``peers``), rendered from the plan."""
+"""Addresses one service gives another in its environment (``peers``): the shipped catalog planned
+on one host and on several renders each as the plan's address, and no rendered variable of any
+service names another by its service or container name, which only that host's Docker resolves."""
 
 from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 import pytest
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import normalise_catalog
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import compose_project
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog, normalise_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan, replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import compose_project, host_files
 
+SERVICES = Path(__file__).resolve().parents[4] / "catalog" / "services"
+CATALOG = load_catalog(SERVICES)
 SETTINGS = {"puid": 1001, "pgid": 1002, "timezone": "Etc/UTC", "data_root": "/data", "config_root": "/srv/ms"}
+LAYERS = ("edge", "data", "media", "content", "observability")
+#: Where the layers run: all on one host; split as inventories/lab-three splits them (edge; media
+#: and content; data and observability); one host per layer. The segments are shared by the hosts
+#: (macvlan), which the planner's input does not say: only the placement differs.
+TOPOLOGIES = {
+    "one-host": {"one": [f"mediastack_{layer}" for layer in LAYERS]},
+    "lab-three": {
+        "lab1": ["mediastack_edge"],
+        "lab2": ["mediastack_media", "mediastack_content"],
+        "lab3": ["mediastack_data", "mediastack_observability"],
+    },
+    "host-per-layer": {layer: [f"mediastack_{layer}"] for layer in LAYERS},
+}
+#: Between them, these plans carry every service of the catalog (Plex and Jellyfin companions
+#: exclude each other).
+FEATURES = {"jellyfin": {"vpn": True}, "plex": {"vpn": True, "plex": True}}
+PLANS = {
+    f"{topology}-{feature}": build_plan(CATALOG, {"hosts": hosts, "domain": "example.com", "features": features})
+    for topology, hosts in TOPOLOGIES.items()
+    for feature, features in FEATURES.items()
+}
+
+#: Each variable that names another service, and the value the plan gives it: the peer's address
+#: on the segment the two share (as reach() finds it), with the peer's catalog port where it goes.
+PEER_VARIABLES = {
+    ("immich-server", "DB_HOSTNAME"): lambda placed: placed["immich-postgres"]["addresses"]["data"],
+    ("immich-server", "REDIS_HOSTNAME"): lambda placed: placed["redis"]["addresses"]["data"],
+    ("immich-server", "IMMICH_MACHINE_LEARNING_URL"): (
+        lambda placed: f"http://{placed['immich-machine-learning']['addresses']['media']}:3003"
+    ),
+    ("jellystat", "POSTGRES_IP"): lambda placed: placed["postgres"]["addresses"]["data"],
+    ("jellystat", "POSTGRES_PORT"): lambda placed: "5432",
+    ("crowdsec-bouncer", "CROWDSEC_AGENT_HOST"): lambda placed: f"{placed['crowdsec']['addresses']['proxy']}:8080",
+}
+#: Values that are another service's name without being its address, and what they are.
+NOT_ADDRESSES = {
+    ("immich-server", "DB_USERNAME"): "postgres, the superuser role of Immich's own PostgreSQL",
+    ("immich-postgres", "POSTGRES_USER"): "postgres, the superuser role it creates",
+}
+
+
+def compose_service(plan: dict, name: str) -> dict:
+    """The compose service ``name`` as its own host's files carry it."""
+    placed = plan["services"][name]
+    files = host_files(plan, CATALOG, SETTINGS, placed["host"])
+    return files[f"compose/{placed['layer']}/compose.yaml"]["services"][name]
+
+
+def test_the_plans_of_this_test_carry_every_service_and_split_the_peers_over_hosts():
+    assert set(CATALOG) == {name for plan in PLANS.values() for name in plan["services"]}
+    placed = PLANS["lab-three-jellyfin"]["services"]
+    assert placed["immich-server"]["host"] != placed["immich-postgres"]["host"]
+    assert placed["jellystat"]["host"] != placed["crowdsec"]["host"]
+
+
+@pytest.mark.parametrize(
+    ("plan_name", "service", "variable"),
+    [
+        (plan_name, service, variable)
+        for plan_name, plan in sorted(PLANS.items())
+        for service, variable in sorted(PEER_VARIABLES)
+        if service in plan["services"]
+    ],
+)
+def test_a_peer_variable_is_the_address_the_plan_gives_the_peer(plan_name, service, variable):
+    plan = PLANS[plan_name]
+    expected = PEER_VARIABLES[(service, variable)](plan["services"])
+    assert compose_service(plan, service)["environment"][variable] == expected
+
+
+def names_of(plan: dict) -> dict[str, str]:
+    """Every name a container of the plan answers to (service, copy and container name) -> service."""
+    names = {}
+    for name, placed in plan["services"].items():
+        for index in range(placed.get("replicas", 1)):
+            names[replica_name(name, index)] = name
+            names[f"mediastack-{replica_name(name, index)}"] = name
+    return names
+
+
+def named_hosts(value: str, names: dict[str, str]) -> list[str]:
+    """The services ``value`` names as a host: the whole value, ``name:port``, ``//name``, ``@name``,
+    or an item of a list (comma, space or ``=`` before it)."""
+    return sorted(
+        {
+            service
+            for name, service in names.items()
+            if re.search(rf"(?:^|//|@|[\s,=]){re.escape(name)}(?:[:/,\s]|$)", value)
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("redis", ["redis"]),
+        ("crowdsec:8080", ["crowdsec"]),
+        ("http://immich-machine-learning:3003", ["immich-machine-learning"]),
+        ("postgres://u@mediastack-postgres/db", ["postgres"]),
+        ("--db=postgres:5432", ["postgres"]),
+        ("10.10.3.30", []),
+        ("crowdsecurity/traefik crowdsecurity/http-cve", []),
+        ("immich", []),
+    ],
+    ids=["name", "name-port", "url", "container-name", "argument", "address", "path", "prefix-of-a-name"],
+)
+def test_the_guard_tells_a_host_name_from_other_values(value, named):
+    assert named_hosts(value, names_of(PLANS["one-host-jellyfin"])) == named
+
+
+@pytest.mark.parametrize("plan_name", sorted(PLANS))
+def test_no_rendered_variable_or_argument_names_another_service_as_a_host(plan_name):
+    """A name resolves only on the host whose Docker runs that container; the plan's address
+    resolves everywhere the segment reaches."""
+    plan = PLANS[plan_name]
+    names = names_of(plan)
+    found = []
+    for host, entry in plan["hosts"].items():
+        for layer in entry["layers"]:
+            for compose_name, service in compose_project(plan, CATALOG, SETTINGS, host, layer)["services"].items():
+                own = service["labels"]["org.newmedia.mediastack.service"]
+                values = [*service["environment"].items(), *(("command", item) for item in service.get("command", []))]
+                for variable, value in values:
+                    others = [name for name in named_hosts(str(value), names) if name != own]
+                    if others and (own, variable) not in NOT_ADDRESSES:
+                        found.append(f"{compose_name} {variable}={value} names {', '.join(others)}")
+    assert not found, "\n".join(found)
+
+
+def test_the_values_that_are_no_addresses_are_still_there():
+    """The guard's exceptions name real values: an exception left behind would hide a new one."""
+    plan = PLANS["one-host-jellyfin"]
+    for (service, variable), reason in NOT_ADDRESSES.items():
+        assert compose_service(plan, service)["environment"][variable] == reason.split(",")[0]
 
 
 # -- on a small catalog: the VPN gateway, and a peer on no segment of the service ------------

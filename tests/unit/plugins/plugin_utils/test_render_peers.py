@@ -150,7 +150,7 @@ def test_the_values_that_are_no_addresses_are_still_there():
     """The guard's exceptions name real values: an exception left behind would hide a new one."""
     plan = PLANS["one-host-jellyfin"]
     for (service, variable), reason in NOT_ADDRESSES.items():
-        assert compose_service(plan, service)["environment"][variable] == reason.split(",")[0]
+        assert compose_service(plan, service)["environment"][variable] == reason.split(",", maxsplit=1)[0]
 
 
 # -- on a small catalog: the VPN gateway, and a peer on no segment of the service ------------

@@ -68,7 +68,7 @@ def main() -> int:
     parser.add_argument("--host", default="lab1")
     parser.add_argument("--inventory", default="inventories/lab")
     args = parser.parse_args()
-    address = f"10.10.2.{10 + int(args.host.removeprefix('lab'))}"
+    address = f"192.168.60.{10 + int(args.host.removeprefix('lab'))}"  # the host's LAN address
     lab = [sys.executable, str(ROOT / "tests/lab/lab.py")]
     acme = [sys.executable, str(ROOT / "tests/lab/acme.py")]
 

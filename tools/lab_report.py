@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests" / "lab"))
 from lab import ssh_command  # noqa: E402
 
 SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
-PROXY = "10.10.4.20"  # the lab's Traefik, on the dmz segment (slot 20)
+PROXY = "192.168.60.11"  # the entry: Traefik's ports, published on lab1's LAN address (bridge mode)
 PROBE = r"""
 set -u
 user=$(getent passwd media | cut -d: -f3,4 || true)

@@ -1,11 +1,12 @@
 """A private ACME CA for the lab: pebble (Let's Encrypt's test CA) and its DNS test server.
 
-pebble listens on the dmz segment's gateway (this machine, 10.10.4.1), resolves every name
-through pebble-challtestsrv to the entry proxy's dmz address, and validates HTTP-01 challenges
-on port 80 there. Its own API certificate comes from a throwaway CA made here, which Traefik
+pebble listens on this machine's LAN address (the controller, 192.168.60.1), resolves every name
+through pebble-challtestsrv to the entry's address (--proxy: the edge host's LAN address in bridge
+mode, the router's in macvlan mode), and validates HTTP-01 challenges on port 80 there, as the
+internet's CA reaches a user's entry. Its own API certificate comes from a throwaway CA made here, which Traefik
 trusts through the CA bundle the inventory hands it (mediastack_acme.ca_bundle).
 
-Usage: python3 tests/lab/acme.py start|stop|status [--proxy ADDRESS]
+Usage: python3 tests/lab/acme.py start|stop|status|root [--proxy ADDRESS]
 Standard library only; traffic stays on the lab's own networks.
 """
 
@@ -18,15 +19,17 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE = ROOT / ".lab" / "acme"
-GATEWAY = "10.10.4.1"  # the dmz segment's gateway: this machine
-DEFAULT_PROXY = "10.10.4.20"  # traefik's slot on the dmz segment
+GATEWAY = "192.168.60.1"  # the lab LAN's gateway: this machine
+DEFAULT_PROXY = "192.168.60.11"  # lab1's LAN address, where bridge mode publishes the entry
 API_PORT = 14000
 MANAGEMENT_PORT = 15000
 DNS_PORT = 8053
@@ -54,7 +57,10 @@ def ensure_packages() -> None:
 
 def ensure_certificates() -> None:
     """A throwaway CA and a certificate for pebble's own API on the gateway address."""
-    if (STATE / "ca.pem").is_file() and (STATE / "api-cert.pem").is_file():
+    names = f"subjectAltName=IP:{GATEWAY},IP:127.0.0.1,DNS:localhost\n"
+    extensions = STATE / "api.ext"
+    current = extensions.is_file() and extensions.read_text(encoding="utf-8") == names
+    if current and (STATE / "ca.pem").is_file() and (STATE / "api-cert.pem").is_file():
         return
     STATE.mkdir(parents=True, exist_ok=True)
     ca_key, ca, key, csr, cert = (
@@ -63,8 +69,7 @@ def ensure_certificates() -> None:
     run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
         "-subj", "/CN=mediastack lab ACME API CA", "-keyout", str(ca_key), "-out", str(ca))  # fmt: skip
     run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=pebble", "-keyout", str(key), "-out", str(csr))
-    extensions = STATE / "api.ext"
-    extensions.write_text(f"subjectAltName=IP:{GATEWAY},IP:127.0.0.1,DNS:localhost\n", encoding="utf-8")
+    extensions.write_text(names, encoding="utf-8")
     run("openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
         "-days", "3650", "-extfile", str(extensions), "-out", str(cert))  # fmt: skip
 
@@ -140,9 +145,24 @@ def stop() -> None:
     print("acme: stopped")
 
 
+def root() -> Path:
+    """Fetch the root that signs the certificates pebble issues (a new one at every start)."""
+    context = ssl.create_default_context(cafile=str(STATE / "ca.pem"))
+    url = f"https://{GATEWAY}:{MANAGEMENT_PORT}/roots/0"
+    try:
+        with urllib.request.urlopen(url, context=context, timeout=10) as answer:
+            pem = answer.read()
+    except OSError as error:
+        raise AcmeError(f"reading pebble's root from {url} failed: {error}") from None
+    target = STATE / "pebble-root.pem"
+    target.write_bytes(pem)
+    print(f"acme: pebble's root in {target}")
+    return target
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("command", choices=["start", "stop", "status", "root"])
     parser.add_argument("--proxy", default=DEFAULT_PROXY, help="the address every name resolves to")
     args = parser.parse_args()
     try:
@@ -150,6 +170,8 @@ def main() -> int:
             start(args.proxy)
         elif args.command == "stop":
             stop()
+        elif args.command == "root":
+            root()
         else:
             api, dns = answering(API_PORT), answering(DNS_PORT + 2)
             print(f"acme: api {'up' if api else 'down'}, dns {'up' if dns else 'down'}")

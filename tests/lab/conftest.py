@@ -48,14 +48,16 @@ def lab(*args: str, timeout: float = 900) -> str:
 
 
 @contextmanager
-def fresh_lab_host(*names: str) -> Iterator[str]:
-    """Lab hosts that start clean and are removed afterwards; yields the first name."""
-    lab("down", *names)
-    lab("up", *names)
+def fresh_lab_host(*names: str, segments: bool = False) -> Iterator[str]:
+    """Lab hosts that start clean and are removed afterwards (with every other lab host: the lab
+    runs one topology at a time); yields the first name. With `segments` the hosts share segment
+    networks behind the lab's router."""
+    lab("down")
+    lab("up", *names, *(["--segments"] if segments else []))
     try:
         yield names[0]
     finally:
-        lab("down", *names)
+        lab("down")
 
 
 def ansible_env(**extra: str) -> dict[str, str]:

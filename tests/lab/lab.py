@@ -5,7 +5,9 @@ Commands (see docs/development.md, "The lab"):
     lab.py engine            make sure a Docker engine answers (install and start it if needed)
     lab.py images            build the base and host images when their inputs changed
     lab.py artifacts         place Debian-built artefacts the hosts cannot fetch in .lab/cache/
-    lab.py up [NAME ...]     create the segment networks and start hosts (default: lab1)
+    lab.py up [NAME ...]     create the LAN and start hosts on it (default: lab1); with --segments
+                             also the shared segment networks and the router container
+    lab.py client NAME ...   (re)start the LAN client, NAMEs resolving to --entry
     lab.py down [NAME ...]   remove hosts (default: all) and, when none is left, the networks
     lab.py status            print segments, hosts, addresses and state
     lab.py registry          make sure the lab's image registry answers on port 5000
@@ -76,22 +78,41 @@ SEGMENTS = {
     "data": "10.10.3.0/24",
     "dmz": "10.10.4.0/24",
 }
-SSH_SEGMENT = "admin"
-# This machine is the lab's router (every segment's gateway). As a site's router would, it lets
-# nothing out of the data segment: no forwarding to another network, no connection to itself.
+# The user's LAN: this machine (the controller, the LAN's gateway .1), every host's SSH address
+# .(10 + N), the router's LAN address and the client that makes a browser's requests.
+LAN_SUBNET = "192.168.60.0/24"
+LAN = "lan"
+ROUTER_LAN_OCTET = 2
+CLIENT_LAN_OCTET = 100
+# Where segments span hosts (`up --segments`), each is a bridge of the outer engine that holds no
+# address of this machine's (inhibit_ipv4), so the controller has no route into it. The engine
+# reserves the unused .254 as the bridge's nominal gateway; the router container takes .1, the
+# gateway the network plan gives the segment.
+SEGMENT_NOMINAL_GATEWAY_OCTET = 254
+# The router container plays the user's router, as docs/deploy.md tells users to configure theirs:
+# port-forwards the entry's ports from its LAN address to Traefik's dmz address, routes the
+# segments out through NAT, and lets nothing out of the isolated segments (answering with ICMP
+# net-unreachable, as a router without a route does).
+ROUTER_CONTAINER = f"{PREFIX}-router"
+ROUTER_IMAGE = "mediastack-lab/router:bookworm"
+ROUTER_CONTEXT = IMAGES_DIR / "router"
 ISOLATED_SEGMENTS = ("data",)
+ENTRY_PROXY = "10.10.4.20"  # Traefik's dmz address (the plan's slot 20)
+ENTRY_PORTS = (80, 443)
 ROUTER_TABLE = "mediastack_lab_router"
+# The client: on the LAN only, with no default route, so it reaches nothing but the LAN.
+CLIENT_CONTAINER = f"{PREFIX}-client"
+SUBNETS = {**SEGMENTS, LAN: LAN_SUBNET}
 HOST_NAME = re.compile(r"^lab[1-9]$")
 
 # The image registry: Debian's docker-registry, open (no auth), on every address of this machine.
-# The controller pushes to 127.0.0.1; lab hosts pull from the admin segment's gateway (this machine).
+# The controller pushes to 127.0.0.1; lab hosts pull from the controller's LAN address.
 REGISTRY_DIR = STATE_DIR / "registry"
 REGISTRY_CONFIG = REGISTRY_DIR / "config.yml"
 REGISTRY_DATA = REGISTRY_DIR / "data"
 REGISTRY_LOG = REGISTRY_DIR / "registry.log"
 REGISTRY_PORT = 5000
 REGISTRY_LOCAL = f"127.0.0.1:{REGISTRY_PORT}"
-REGISTRY_SEGMENT = "admin"
 REGISTRY_WAIT_S = 30
 # What `docker push` stores for an image built here, and what a manifest HEAD asks for.
 MANIFEST_TYPES = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"
@@ -216,13 +237,13 @@ class Host:
         return f"{PREFIX}-{self.name}-docker"
 
     def address(self, segment: str) -> str:
-        """The host's address on a segment: `.(10 + N)`."""
-        return host_address(SEGMENTS[segment], 10 + self.number)
+        """The host's address on a segment or the LAN: `.(10 + N)`."""
+        return host_address(SUBNETS[segment], 10 + self.number)
 
     @property
     def ssh_address(self) -> str:
-        """The address Ansible reaches the host on."""
-        return self.address(SSH_SEGMENT)
+        """The address Ansible reaches the host on: its LAN address."""
+        return self.address(LAN)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -234,8 +255,13 @@ def say(message: str) -> None:
 
 
 def network_name(segment: str) -> str:
-    """Docker network name of a segment."""
+    """Docker network name of a segment or the LAN."""
     return f"{PREFIX}-{segment}"
+
+
+def lan_address(last_octet: int) -> str:
+    """An address on the lab's LAN."""
+    return host_address(LAN_SUBNET, last_octet)
 
 
 def host_address(subnet: str, last_octet: int) -> str:
@@ -536,7 +562,9 @@ def short(image: str) -> str:
 def cmd_images(_args: argparse.Namespace) -> None:
     """Build the lab images whose inputs changed; reuse the others."""
     require_engine()
-    build_host(build_base())
+    base = build_base()
+    build_host(base)
+    build_router(base)
     prune_superseded()
 
 
@@ -614,7 +642,7 @@ def require_engine() -> None:
 
 
 def inspect_network(segment: str) -> dict | None:
-    """`docker network inspect` of a segment network, or None."""
+    """`docker network inspect` of a segment network (or the LAN), or None."""
     found = docker_json("network", "inspect", network_name(segment))
     return found[0] if found else None
 
@@ -625,9 +653,9 @@ def network_subnets(network: dict) -> list[str]:
 
 
 def is_lab_network(segment: str, network: dict) -> bool:
-    """True when a network carries the lab's label and the segment's subnet."""
+    """True when a network carries the lab's label and the segment's (or the LAN's) subnet."""
     labels = network.get("Labels") or {}
-    return labels.get(LABEL_ROLE) == "network" and SEGMENTS[segment] in network_subnets(network)
+    return labels.get(LABEL_ROLE) == "network" and SUBNETS[segment] in network_subnets(network)
 
 
 def check_lab_network(segment: str, network: dict | None) -> dict:
@@ -637,20 +665,28 @@ def check_lab_network(segment: str, network: dict | None) -> dict:
         raise LabError(f"network {name} is missing. Run `lab.py up`.")
     if not is_lab_network(segment, network):
         raise LabError(
-            f"network {name} exists but is not the lab's {SEGMENTS[segment]} segment. "
+            f"network {name} exists but is not the lab's {SUBNETS[segment]} network. "
             f"Remove it (`docker network rm {name}`) and run `lab.py up` again."
         )
     return network
 
 
 def create_network(segment: str) -> None:
-    """Create a segment network: a plain bridge (not internal) so hosts reach the apt mirror."""
-    subnet = SEGMENTS[segment]
+    """Create the LAN (a plain bridge: this machine is its gateway and NATs it to the apt mirror)
+    or a segment (a bridge without any address of this machine's: no route into it from here)."""
+    subnet = SUBNETS[segment]
+    if segment == LAN:
+        options = ["--gateway", gateway(subnet)]
+    else:
+        options = [
+            "--gateway", host_address(subnet, SEGMENT_NOMINAL_GATEWAY_OCTET),
+            "--opt", "com.docker.network.bridge.inhibit_ipv4=true",
+        ]  # fmt: skip
     docker(
         "network", "create",
         "--driver", "bridge",
         "--subnet", subnet,
-        "--gateway", gateway(subnet),
+        *options,
         "--label", f"{LABEL_ROLE}=network",
         "--label", f"{LABEL_SEGMENT}={segment}",
         network_name(segment),
@@ -660,48 +696,140 @@ def create_network(segment: str) -> None:
     say(f"up: created network {network_name(segment)} {subnet}")
 
 
-def ensure_networks() -> None:
-    """Check the segment networks that exist, then create those that are missing."""
-    existing = {segment: inspect_network(segment) for segment in SEGMENTS}
-    for segment, network in existing.items():
+def ensure_networks(names: list[str]) -> None:
+    """Check the named networks that exist, then create those that are missing."""
+    existing = {name: inspect_network(name) for name in names}
+    for name, network in existing.items():
         if network is not None:
-            check_lab_network(segment, network)
-    for segment, network in existing.items():
+            check_lab_network(name, network)
+    for name, network in existing.items():
         if network is None:
-            create_network(segment)
+            create_network(name)
 
 
 def router_rules() -> str:
-    """The nftables ruleset of the lab's router: the isolated segments reach only themselves."""
-    lines = [f"table inet {ROUTER_TABLE} {{"]
-    for hook in ("input", "forward"):
-        lines.append(f"  chain {hook} {{")
-        lines.append(f"    type filter hook {hook} priority filter - 10; policy accept;")
-        for segment in ISOLATED_SEGMENTS:
-            subnet = SEGMENTS[segment]
-            where = "" if hook == "input" else f" ip daddr != {subnet}"
-            lines.append(f'    ip saddr {subnet}{where} counter drop comment "{segment} segment: no way out"')
-        lines.append("  }")
-    lines.append("}")
+    """The router container's nftables ruleset (docs/deploy.md, "The router in macvlan mode")."""
+    lan = LAN_SUBNET
+    router = lan_address(ROUTER_LAN_OCTET)
+    segments = ", ".join(SEGMENTS.values())
+    ports = ", ".join(str(port) for port in ENTRY_PORTS)
+    lines = [
+        f"table inet {ROUTER_TABLE} {{",
+        "  chain prerouting {",
+        "    type nat hook prerouting priority dstnat; policy accept;",
+        f'    ip saddr {lan} ip daddr {router} tcp dport {{ {ports} }} dnat ip to {ENTRY_PROXY} comment "the entry"',
+        "  }",
+        "  chain postrouting {",
+        "    type nat hook postrouting priority srcnat; policy accept;",
+        f"    ip saddr {{ {segments} }} ip daddr != {{ {segments} }} masquerade"
+        ' comment "segments out, NATed as a router does"',
+        "  }",
+        "  chain forward {",
+        "    type filter hook forward priority filter; policy drop;",
+    ]
+    for segment in ISOLATED_SEGMENTS:
+        subnet = SEGMENTS[segment]
+        lines.append(
+            f"    ip saddr {subnet} ip daddr != {subnet} counter reject with icmp type net-unreachable"
+            f' comment "{segment} segment: no way out"'
+        )
+        lines.append(
+            f"    ip daddr {subnet} ip saddr != {subnet} counter reject with icmp type net-unreachable"
+            f' comment "{segment} segment: no way in"'
+        )
+    lines += [
+        "    ct state established,related accept",
+        f'    ip saddr {lan} ip daddr {ENTRY_PROXY} tcp dport {{ {ports} }} ct status dnat accept comment "the entry"',
+        f'    ip saddr {{ {segments} }} accept comment "segments to each other and out"',
+        "  }",
+        "  chain input {",
+        "    type filter hook input priority filter; policy accept;",
+    ]
+    for segment in ISOLATED_SEGMENTS:
+        subnet = SEGMENTS[segment]
+        lines.append(f'    ip saddr {subnet} counter reject with icmp type net-unreachable comment "{segment}: not in"')
+    lines += ["  }", "}"]
     return "\n".join(lines) + "\n"
 
 
-def apply_router_rules() -> None:
-    """Replace the router's table with the current ruleset (idempotent)."""
-    ensure_packages("nft", "nftables")
-    remove_router_rules()
-    run(["nft", "-f", "-"], what="loading the lab router's nftables rules", input=router_rules())
-    say(f"up: router drops traffic out of {', '.join(ISOLATED_SEGMENTS)}")
-
-
-def remove_router_rules() -> None:
+def remove_controller_router_rules() -> None:
+    """Remove the table earlier versions of the lab loaded on this machine, which routed segments."""
+    if not shutil.which("nft"):
+        return
     if subprocess.run(["nft", "list", "table", "inet", ROUTER_TABLE], capture_output=True, check=False).returncode == 0:
-        run(["nft", "delete", "table", "inet", ROUTER_TABLE], what="removing the lab router's nftables rules")
+        run(["nft", "delete", "table", "inet", ROUTER_TABLE], what="removing the old controller router table")
+
+
+def build_router(base_id: str) -> str:
+    """Build the router image (nftables, iproute2) FROM the base when its inputs changed."""
+    inputs = inputs_hash({"image": ROUTER_IMAGE, "base": BASE_IMAGE, "base_id": base_id}, ROUTER_CONTEXT)
+    found = image_with_inputs(ROUTER_IMAGE, inputs)
+    if found:
+        say(f"images: reused {ROUTER_IMAGE} ({short(found)}, inputs {inputs[:12]})")
+        return found
+    docker(
+        "build", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}", "--label", f"{LABEL_INPUTS}={inputs}",
+        "--tag", ROUTER_IMAGE, str(ROUTER_CONTEXT),
+        capture_output=False, what=f"docker build {ROUTER_IMAGE}", env=dict(os.environ, DOCKER_BUILDKIT="0"),
+    )  # fmt: skip
+    return image_id(ROUTER_IMAGE) or ""
+
+
+def container_labelled(name: str, role: str) -> dict | None:
+    """`docker container inspect` of a lab container; refuses one the lab did not make."""
+    found = docker_json("container", "inspect", name)
+    if not found:
+        return None
+    if (found[0]["Config"].get("Labels") or {}).get(LABEL_ROLE) != role:
+        raise LabError(f"container {name} exists but is not the lab's {role}. Remove it yourself.")
+    return found[0]
+
+
+def remove_container(name: str, role: str) -> None:
+    if container_labelled(name, role):
+        docker("rm", "--force", name, what=f"removing {name}")
+        say(f"down: removed {name}")
+
+
+def ensure_router() -> None:
+    """Start the router container on the LAN and every segment (their gateway .1); load its rules."""
+    image = image_id(ROUTER_IMAGE)
+    if not image:
+        raise LabError(f"image {ROUTER_IMAGE} is missing. Run `python3 tests/lab/lab.py images`.")
+    container = container_labelled(ROUTER_CONTAINER, "router")
+    if container and (container["Image"] != image or not container["State"]["Running"]):
+        docker("rm", "--force", ROUTER_CONTAINER, what=f"removing {ROUTER_CONTAINER}")
+        container = None
+    if not container:
+        docker(
+            "create", "--name", ROUTER_CONTAINER, "--hostname", "router",
+            "--label", f"{LABEL_ROLE}=router",
+            "--cap-add", "NET_ADMIN", "--sysctl", "net.ipv4.ip_forward=1",
+            "--network", network_name(LAN), "--ip", lan_address(ROUTER_LAN_OCTET),
+            ROUTER_IMAGE, "sleep", "infinity",
+            what=f"creating {ROUTER_CONTAINER}",
+        )  # fmt: skip
+        try:
+            for segment, subnet in SEGMENTS.items():
+                docker("network", "connect", "--ip", gateway(subnet), network_name(segment), ROUTER_CONTAINER,
+                       what=f"connecting the router to {network_name(segment)}")  # fmt: skip
+            docker("start", ROUTER_CONTAINER, what=f"starting {ROUTER_CONTAINER}")
+            docker("exec", ROUTER_CONTAINER, "ip", "route", "replace", "default", "via", gateway(LAN_SUBNET),
+                   what="routing the router out through the LAN")  # fmt: skip
+        except LabError:
+            docker("rm", "--force", ROUTER_CONTAINER, check=False)
+            raise
+    docker("exec", "-i", ROUTER_CONTAINER, "sh", "-c", f"nft delete table inet {ROUTER_TABLE} 2>/dev/null; nft -f -",
+           input=router_rules(), what="loading the router's nftables rules")  # fmt: skip
+    say(
+        f"up: router {lan_address(ROUTER_LAN_OCTET)} forwards {'/'.join(map(str, ENTRY_PORTS))} to {ENTRY_PROXY},"
+        f" lets nothing out of {', '.join(ISOLATED_SEGMENTS)}"
+    )
 
 
 def remove_networks() -> None:
-    """Remove the lab's segment networks; a same-named network the lab did not create stays."""
-    for segment in SEGMENTS:
+    """Remove the lab's networks; a same-named network the lab did not create stays."""
+    for segment in SUBNETS:
         network = inspect_network(segment)
         if network is None:
             continue
@@ -717,9 +845,9 @@ def remove_networks() -> None:
 
 
 def assert_lab_address(host: Host, segment: str) -> str:
-    """Return the host's address on a segment, after checking that the lab's own network holds it.
+    """Return the host's address on a network, after checking that the lab's own network holds it.
 
-    Lab traffic goes only to containers the lab created: nothing is sent to a 10.10.x address
+    Lab traffic goes only to containers the lab created: nothing is sent to a lab address
     before this check passes.
     """
     network = check_lab_network(segment, inspect_network(segment))
@@ -733,6 +861,30 @@ def assert_lab_address(host: Host, segment: str) -> str:
             f"Run `lab.py down {host.name} && lab.py up {host.name}`."
         )
     return address
+
+
+# --- the client ----------------------------------------------------------------------------
+
+
+def cmd_client(args: argparse.Namespace) -> None:
+    """(Re)create the LAN client: every name resolves to the entry address; no route but the LAN."""
+    require_engine()
+    remove_container(CLIENT_CONTAINER, "client")
+    if args.stop:
+        return
+    check_lab_network(LAN, inspect_network(LAN))
+    hosts = [f"--add-host={name}:{args.entry}" for name in args.names]
+    docker(
+        "run", "--detach", "--name", CLIENT_CONTAINER, "--hostname", "client",
+        "--label", f"{LABEL_ROLE}=client", "--cap-add", "NET_ADMIN",
+        "--network", network_name(LAN), "--ip", lan_address(CLIENT_LAN_OCTET), *hosts,
+        "--entrypoint", "sh", HOST_IMAGE, "-c", "ip route del default && exec sleep infinity",
+        what=f"starting {CLIENT_CONTAINER}",
+    )  # fmt: skip
+    routes = docker("exec", CLIENT_CONTAINER, "ip", "-4", "route", what="reading the client's routes").stdout
+    if "default" in routes:
+        raise LabError(f"the client kept a default route: {routes.strip()}")
+    say(f"client: {lan_address(CLIENT_LAN_OCTET)} on the LAN only, {len(args.names)} name(s) -> {args.entry}")
 
 
 # --- hosts ---------------------------------------------------------------------------------
@@ -781,8 +933,22 @@ def ensure_ssh_key() -> Path:
     return public
 
 
-def create_host(host: Host, public_key: Path) -> None:
-    """Create a host container on the admin segment, attach the other segments, then start it.
+def host_networks(segments: bool) -> list[str]:
+    """The networks a host is attached to: the LAN, and every segment when segments span hosts."""
+    return [LAN, *SEGMENTS] if segments else [LAN]
+
+
+def route_out_through_the_lan(host: Host) -> None:
+    """The engine gives a container its default route on the network whose name sorts first: a
+    host's way out is the LAN, as on a site where hosts reach the segments only on their VLANs."""
+    docker(
+        "exec", host.container, "ip", "route", "replace", "default", "via", gateway(LAN_SUBNET),
+        what=f"routing {host.name} out through the LAN",
+    )  # fmt: skip
+
+
+def create_host(host: Host, public_key: Path, segments: bool) -> None:
+    """Create a host container on the LAN, attach the segments when they span hosts, then start it.
 
     A host that cannot be completed is removed again, so the next `up` starts from scratch.
     """
@@ -795,19 +961,20 @@ def create_host(host: Host, public_key: Path) -> None:
         *HOST_RUN_OPTIONS,
         "-v", f"{host.volume}:/var/lib/docker",
         "-v", f"{public_key}:/root/.ssh/authorized_keys:ro",
-        "--network", network_name(SSH_SEGMENT),
+        "--network", network_name(LAN),
         "--ip", host.ssh_address,
         HOST_IMAGE,
         what=f"creating {host.container}",
     )  # fmt: skip
     try:
-        for segment in (s for s in SEGMENTS if s != SSH_SEGMENT):
+        for segment in host_networks(segments)[1:]:
             docker(
                 "network", "connect", "--ip", host.address(segment),
                 network_name(segment), host.container,
                 what=f"connecting {host.name} to {network_name(segment)}",
             )  # fmt: skip
         docker("start", host.container, what=f"starting {host.container}")
+        route_out_through_the_lan(host)
     except LabError:
         docker("rm", "--force", host.container, check=False)
         raise
@@ -826,21 +993,23 @@ def ensure_volume(host: Host) -> None:
     )  # fmt: skip
 
 
-def matches(container: dict, public_key: Path, host_image: str) -> bool:
+def matches(container: dict, public_key: Path, host_image: str, segments: bool) -> bool:
     """Whether an existing host container is the one this checkout would create."""
     keys = [m["Source"] for m in container.get("Mounts", []) if m.get("Destination") == "/root/.ssh/authorized_keys"]
-    return container["Image"] == host_image and keys == [str(public_key)]
+    attached = set((container.get("NetworkSettings") or {}).get("Networks") or {})
+    wanted = {network_name(name) for name in host_networks(segments)}
+    return container["Image"] == host_image and keys == [str(public_key)] and attached == wanted
 
 
-def start_host(host: Host, public_key: Path, host_image: str) -> None:
+def start_host(host: Host, public_key: Path, host_image: str, segments: bool) -> None:
     """Start a host; one that runs as this checkout would create it is left alone.
 
     A container made from another image or with another checkout's key is replaced, so `up`
     always ends with a host this checkout can reach.
     """
     container = inspect_container(host)
-    if container and not matches(container, public_key, host_image):
-        say(f"up: {host.name} was made from another image or another checkout's key; replacing it")
+    if container and not matches(container, public_key, host_image, segments):
+        say(f"up: {host.name} was made from another image, key or set of networks; replacing it")
         docker("rm", "--force", host.container, what=f"removing {host.container}")
         container = None
     if container and container["State"]["Running"]:
@@ -848,10 +1017,11 @@ def start_host(host: Host, public_key: Path, host_image: str) -> None:
         return
     if container:
         docker("start", host.container, what=f"starting {host.container}")
+        route_out_through_the_lan(host)
         say(f"up: started existing {host.name}")
         return
     ensure_volume(host)
-    create_host(host, public_key)
+    create_host(host, public_key, segments)
 
 
 def system_state(host: Host, wait: bool, timeout: float) -> str:
@@ -941,7 +1111,7 @@ def ssh_login(address: str) -> bool:
 
 def wait_for_ssh(host: Host) -> None:
     """Wait until sshd answers on the admin address and accepts the lab key."""
-    address = assert_lab_address(host, SSH_SEGMENT)
+    address = assert_lab_address(host, LAN)
     deadline = time.monotonic() + SSH_WAIT_S
     while time.monotonic() < deadline:
         if ssh_banner(address).startswith("SSH-2.0") and ssh_login(address):
@@ -954,18 +1124,26 @@ def wait_for_ssh(host: Host) -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> None:
-    """Create the segments and start the named hosts, then wait until each is usable."""
+    """Create the LAN (and the segments with the router, when they span hosts), start the named
+    hosts, then wait until each is usable."""
     hosts = parse_hosts(args.names, ["lab1"])
     require_engine()
     host_image = image_id(HOST_IMAGE)
     if not host_image:
         raise LabError(f"image {HOST_IMAGE} is missing. Run `python3 tests/lab/lab.py images`.")
-    ensure_networks()
-    apply_router_rules()
+    others = [h for h in lab_hosts() if h not in hosts]
+    if others:
+        raise LabError(
+            f"{', '.join(h.name for h in others)} already run: one topology at a time. Run `lab.py down` first."
+        )
+    remove_controller_router_rules()
+    ensure_networks(host_networks(args.segments))
+    if args.segments:
+        ensure_router()
     public_key = ensure_ssh_key()
     started = time.monotonic()
     for host in hosts:
-        start_host(host, public_key, host_image)
+        start_host(host, public_key, host_image, args.segments)
     for host in hosts:
         wait_for_systemd(host)
         wait_for_ssh(host)
@@ -996,8 +1174,10 @@ def cmd_down(args: argparse.Namespace) -> None:
     for host in hosts:
         remove_host(host)
     if not lab_hosts():
+        remove_container(CLIENT_CONTAINER, "client")
+        remove_container(ROUTER_CONTAINER, "router")
         remove_networks()
-        remove_router_rules()
+        remove_controller_router_rules()
     say("down: done")
 
 
@@ -1008,7 +1188,7 @@ def host_row(host: Host) -> list[str]:
     if container and container["State"]["Running"]:
         state = f"{state}/{system_state(host, wait=False, timeout=10) or 'starting'}"
     networks = (container or {}).get("NetworkSettings", {}).get("Networks", {})
-    addresses = [networks.get(network_name(s), {}).get("IPAddress") or "-" for s in SEGMENTS]
+    addresses = [networks.get(network_name(s), {}).get("IPAddress") or "-" for s in SUBNETS]
     return [host.name, state, *addresses]
 
 
@@ -1022,31 +1202,32 @@ def print_table(rows: list[list[str]]) -> None:
 def cmd_status(_args: argparse.Namespace) -> None:
     """Print the segments, then the hosts with their addresses and state."""
     require_engine()
-    segments = [["segment", "network", "subnet", "gateway", "state"]]
-    for segment, subnet in SEGMENTS.items():
+    segments = [["network", "name", "subnet", "gateway", "state"]]
+    for segment, subnet in SUBNETS.items():
         network = inspect_network(segment)
         if network is None:
             present = "absent"
         else:
             present = "present" if is_lab_network(segment, network) else "foreign: not the lab's"
-        segments.append([segment, network_name(segment), subnet, gateway(subnet), present])
+        where = "this machine" if segment == LAN else "the router"
+        segments.append([segment, network_name(segment), subnet, f"{gateway(subnet)} ({where})", present])
     print_table(segments)
     say("")
-    hosts = [["host", "state", *SEGMENTS]]
+    hosts = [["host", "state", *SUBNETS]]
     hosts += [host_row(host) for host in lab_hosts()]
     if len(hosts) == 1:
         say("no lab host exists (start one with `lab.py up`)")
         return
     print_table(hosts)
-    say(f"\nSSH: ssh -i {SSH_KEY} root@<admin address>")
+    say(f"\nSSH: ssh -i {SSH_KEY} root@<lan address>")
 
 
 # --- registry ------------------------------------------------------------------------------
 
 
 def registry_for_hosts() -> str:
-    """Where lab hosts reach the registry: the admin segment's gateway, this machine."""
-    return f"{gateway(SEGMENTS[REGISTRY_SEGMENT])}:{REGISTRY_PORT}"
+    """Where lab hosts reach the registry: this machine's LAN address."""
+    return f"{gateway(LAN_SUBNET)}:{REGISTRY_PORT}"
 
 
 def registry_config() -> str:
@@ -1536,10 +1717,18 @@ def parser() -> argparse.ArgumentParser:
     )
     up = commands.add_parser("up", help="start hosts (default lab1)")
     up.add_argument("names", nargs="*", metavar="NAME", help="lab1 .. lab9")
+    up.add_argument(
+        "--segments", action="store_true", help="attach the hosts to shared segment networks behind a router"
+    )
     up.set_defaults(func=cmd_up)
     down = commands.add_parser("down", help="remove hosts (default all)")
     down.add_argument("names", nargs="*", metavar="NAME", help="lab1 .. lab9")
     down.set_defaults(func=cmd_down)
+    client = commands.add_parser("client", help="(re)start the LAN client that makes a browser's requests")
+    client.add_argument("--entry", default="", help="the address every name resolves to")
+    client.add_argument("--stop", action="store_true", help="remove the client")
+    client.add_argument("names", nargs="*", metavar="NAME", help="names the client resolves to the entry")
+    client.set_defaults(func=cmd_client)
     commands.add_parser("status", help="print segments, hosts and addresses").set_defaults(func=cmd_status)
     commands.add_parser("registry", help="make sure the lab's image registry answers").set_defaults(func=cmd_registry)
     commands.add_parser("stack-images", help="build every catalog image and push it to the registry").set_defaults(

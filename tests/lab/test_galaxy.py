@@ -10,7 +10,7 @@ import pytest
 from .conftest import BIN, LAB_INVENTORY, ROOT, ansible_env, fresh_lab_host, recap, run_playbook, ssh
 
 HOST = "lab2"
-ADDRESS = "10.10.2.12"
+ADDRESS = "192.168.60.12"
 KEPT_OUT = (".venv/", ".lab/", ".build/", ".git/", "collections/", ".pytest_cache/", ".ruff_cache/")
 
 

@@ -21,14 +21,9 @@ SSH_KEY = ROOT / ".lab" / "ssh" / "id_ed25519"
 
 HOST = "lab1"
 CONTAINER = "mediastack-lab-lab1"
-ADMIN_ADDRESS = "10.10.2.11"
-ADDRESSES = {
-    "proxy": "10.10.0.11",
-    "media": "10.10.1.11",
-    "admin": "10.10.2.11",
-    "data": "10.10.3.11",
-    "dmz": "10.10.4.11",
-}
+ADMIN_ADDRESS = "192.168.60.11"  # its LAN address, where the controller reaches it
+# On its own a host is on the LAN only: its segments are its own engine's bridges.
+ADDRESSES = {"lan": "192.168.60.11"}
 BASE_IMAGE = "mediastack-lab/debian12-base:bookworm"
 HOST_IMAGE = "mediastack-lab/host:bookworm"
 
@@ -46,7 +41,7 @@ def inspect(kind: str, name: str) -> dict:
 
 
 def assert_lab_network(segment: str, subnet_prefix: str) -> None:
-    """Only send traffic to a 10.10.x address after checking the lab created that network."""
+    """Only send traffic to a lab address after checking the lab created that network."""
     network = inspect("network", f"mediastack-lab-{segment}")
     assert network["Labels"].get("org.newmedia.mediastack.lab") == "network"
     assert [cfg["Subnet"] for cfg in network["IPAM"]["Config"]] == [f"{subnet_prefix}.0/24"]
@@ -74,7 +69,7 @@ def test_systemd_is_pid_1(lab1: dict) -> None:
 
 
 def test_ansible_ping_over_ssh(lab1: dict, tmp_path: Path) -> None:
-    assert_lab_network("admin", "10.10.2")
+    assert_lab_network("lan", "192.168.60")
     inventory = tmp_path / "hosts.ini"
     inventory.write_text(
         "[lab]\n"

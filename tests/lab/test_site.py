@@ -10,7 +10,7 @@ import pytest
 from .conftest import LAB_INVENTORY, fresh_lab_host, recap, run_playbook, ssh
 
 HOST = "lab1"
-ADDRESS = "10.10.2.11"
+ADDRESS = "192.168.60.11"
 
 
 @pytest.fixture(scope="module", name="host")

@@ -1,20 +1,25 @@
-"""The whole platform deployed by site.yml through the real deploy path, on one lab host and split
-over three (edge, media, data): images from the lab registry via the registry override,
-certificates from the lab's ACME CA (pebble), Authelia's forward-auth answered by its stand-in,
-which evaluates the generated access_control. Then the configure playbook wires the apps: the real
-qBittorrent, and contract stand-ins of the *arr apps, Jellyfin, Seerr and SABnzbd that refuse any
-request their upstream OpenAPI document (or API reference) does not allow."""
+"""The whole platform deployed by site.yml through the real deploy path, and proven from where a
+user stands: on one lab host with bridge segments (the single-host default), and split over three
+(edge, media, data) with macvlan segments behind the lab's router container.
+
+The controller (this machine) reaches the hosts only over SSH on the lab's LAN and has no route into
+any segment. Every browser request comes from the LAN client (`lab.py client`), which resolves each
+route's name to the entry's LAN address and has no route but the LAN. Images come from the lab
+registry via the registry override, certificates from the lab's ACME CA (pebble), and Authelia's
+forward-auth is answered by its stand-in, which evaluates the generated access_control. Then the
+configure playbook wires the apps: the real qBittorrent, and contract stand-ins of the *arr apps,
+Jellyfin, Seerr and SABnzbd that refuse any request their upstream OpenAPI document (or API
+reference) does not allow."""
 
 from __future__ import annotations
 
-import http.cookiejar
+import ipaddress
 import json
-import socket
-import ssl
+import re
+import shlex
 import subprocess
 import sys
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,25 +28,39 @@ import yaml
 
 from .conftest import ROOT, fresh_lab_host, lab, recap, run_playbook, ssh
 
-PROXY = "10.10.4.20"  # traefik's dmz address (slot 20)
 DOMAIN = "lab.mediastack.test"
+PORTAL = f"auth.{DOMAIN}"
+LAN = "192.168.60"
+CONTROLLER = f"{LAN}.1"  # the LAN's gateway: this machine, where the registry listens
+CLIENT = "mediastack-lab-client"
+RESULTS = ROOT / ".lab" / "results"
 
 
 @dataclass(frozen=True)
 class Topology:
+    name: str
     inventory: Path
     hosts: tuple[str, ...]
     edge: str  # carries traefik
     media: str  # carries sonarr
     data: str  # carries postgres
+    segments: bool  # segments span the hosts (macvlan behind the lab's router)
 
     def address(self, host: str) -> str:
-        return f"10.10.2.{10 + int(host.removeprefix('lab'))}"
+        """A host's LAN address, where SSH reaches it."""
+        return f"{LAN}.{10 + int(host.removeprefix('lab'))}"
+
+    @property
+    def entry(self) -> str:
+        """Where the LAN reaches the entry: the edge host's published ports, or the router's."""
+        return f"{LAN}.2" if self.segments else self.address(self.edge)
 
 
 TOPOLOGIES = {
-    "one-host": Topology(ROOT / "inventories/lab", ("lab1",), "lab1", "lab1", "lab1"),
-    "three-hosts": Topology(ROOT / "inventories/lab-three", ("lab1", "lab2", "lab3"), "lab1", "lab2", "lab3"),
+    "one-host": Topology("one-host", ROOT / "inventories/lab", ("lab1",), "lab1", "lab1", "lab1", False),
+    "three-hosts": Topology(
+        "three-hosts", ROOT / "inventories/lab-three", ("lab1", "lab2", "lab3"), "lab1", "lab2", "lab3", True
+    ),
 }
 
 
@@ -53,9 +72,9 @@ def configure(topology: Topology, *extra: str):
     return site(topology, *extra, playbook="playbooks/configure.yml")
 
 
-def acme(command: str) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tests/lab/acme.py"), command], check=False, timeout=120)
-    assert result.returncode == 0, f"acme.py {command} failed"
+def acme(*args: str) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tests/lab/acme.py"), *args], check=False, timeout=120)
+    assert result.returncode == 0, f"acme.py {' '.join(args)} failed"
 
 
 @pytest.fixture(scope="module", params=list(TOPOLOGIES), name="stack")
@@ -63,54 +82,92 @@ def fixture_stack(request):
     topology = TOPOLOGIES[request.param]
     lab("registry")
     lab("stack-images", timeout=3600)
-    with fresh_lab_host(*topology.hosts):
-        # pebble listens on the dmz gateway, which exists while a lab host is up.
+    with fresh_lab_host(*topology.hosts, segments=topology.segments):
+        # pebble listens on the controller's LAN address and validates HTTP-01 at the entry.
         acme("stop")
-        acme("start")
+        acme("start", "--proxy", topology.entry)
         try:
             # Deploy first, then wire: configure.yml runs twice after the deploy.
             first = site(topology, "--skip-tags", "configure")
             assert first.returncode == 0, "site.yml failed on fresh lab hosts"
             wired = [configure(topology), configure(topology)]
+            acme("root")
+            lab("client", "--entry", topology.entry, *(route["host"] for route in routes(topology)))
+            subprocess.run(
+                ["docker", "cp", str(ROOT / ".lab/acme/pebble-root.pem"), f"{CLIENT}:/pebble-root.pem"], check=True
+            )
+            subprocess.run(["docker", "cp", str(ROOT / "tests/lab/client_probe.py"), f"{CLIENT}:/probe.py"], check=True)
             yield topology, first, wired
         finally:
+            lab("client", "--stop")
             acme("stop")
 
 
+RENDERED: set[str] = set()
+
+
+def rendered(topology: Topology) -> Path:
+    """The files the deploy writes, rendered once per test run from this checkout."""
+    out = ROOT / ".lab" / "render" / topology.name
+    if topology.name not in RENDERED:
+        result = run_playbook(
+            "-i", str(topology.inventory), "playbooks/render.yml", "-e", f"mediastack_render_dir={out}",
+            "--limit", topology.edge,
+        )  # fmt: skip
+        assert result.returncode == 0
+        RENDERED.add(topology.name)
+    return out
+
+
 def routes(topology: Topology) -> list[dict]:
-    rendered = ROOT / ".lab" / "render"
-    result = run_playbook(
-        "-i", str(topology.inventory), "playbooks/render.yml", "-e", f"mediastack_render_dir={rendered}",
-        "--limit", topology.edge,
+    """Every route of the rendered dynamic configuration: name, host, and its allow-list (if any)."""
+    dynamic = yaml.safe_load(
+        (rendered(topology) / topology.edge / "config/traefik/dynamic/routes.yaml").read_text(encoding="utf-8")
+    )["http"]
+    middlewares = dynamic.get("middlewares") or {}
+    found = []
+    for name, router in dynamic["routers"].items():
+        ranges = []
+        for middleware in router.get("middlewares") or []:
+            spec = middlewares.get(middleware.split("@")[0]) or {}
+            ranges += (spec.get("ipAllowList") or {}).get("sourceRange") or []
+        found.append({"name": name, "host": router["rule"].split("`")[1], "allow": ranges})
+    return found
+
+
+def from_the_client(requests: list[dict]) -> list[dict]:
+    """Send requests from the LAN client; its results, one per request."""
+    order = json.dumps({"root": "/pebble-root.pem", "requests": requests})
+    result = subprocess.run(
+        ["docker", "exec", "-i", CLIENT, "python3", "/probe.py"],
+        input=order, capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
-    assert result.returncode == 0
-    dynamic = (rendered / topology.edge / "config/traefik/dynamic/routes.yaml").read_text(encoding="utf-8")
-    routers = yaml.safe_load(dynamic)["http"]["routers"]
-    return [{"name": name, "host": router["rule"].split("`")[1]} for name, router in routers.items()]
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
-def https_get(host: str, path: str = "/", accept: str = "text/html") -> tuple[int, dict, dict]:
-    """GET https://host/path from Traefik's dmz address: status, headers, and the peer certificate."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    with (
-        socket.create_connection((PROXY, 443), timeout=10) as raw,
-        context.wrap_socket(raw, server_hostname=host) as tls,
-    ):
-        der = tls.getpeercert(binary_form=True)
-        request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
-        tls.sendall(request.encode())
-        response = b""
-        while chunk := tls.recv(65536):
-            response += chunk
-    head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    status = int(head[0].split()[1])
-    headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in head[1:] if ":" in line}
-    issuer = subprocess.run(
-        ["openssl", "x509", "-inform", "DER", "-noout", "-issuer"], input=der, capture_output=True, check=True
-    ).stdout.decode()
-    return status, headers, {"issuer": issuer}
+# A concrete path for each kind of bypass pattern in the catalog: the first one a pattern matches.
+BYPASS_SAMPLES = (
+    "/api", "/ping", "/api/v1/status", "/api/server/ping", "/rest/ping", "/opds", "/kobo/x", "/status",
+    "/.well-known/immich", "/System/Info/Public", "/stats/x", "/socket.io/x", "/login",
+)  # fmt: skip
+
+
+def bypass_sample(pattern: str) -> str:
+    for path in BYPASS_SAMPLES:
+        if re.search(pattern, path):
+            return path
+    raise AssertionError(f"no sample path matches the bypass pattern {pattern!r}: add one to BYPASS_SAMPLES")
+
+
+def portal_redirect(location: str, url: str) -> bool:
+    """Exactly the portal's sign-in with the request's URL (and method, as Authelia 4.39 adds)."""
+    parts = urllib.parse.urlsplit(location)
+    query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+    return (parts.scheme, parts.netloc, parts.path) == ("https", PORTAL, "/") and query == {
+        "rd": [url],
+        "rm": ["GET"],
+    }
 
 
 def test_site_converges_fresh_hosts(stack):
@@ -148,54 +205,111 @@ def test_the_host_carries_what_was_applied(stack):
     assert lines[6] == "172.30.0.0/24"
 
 
-def test_every_route_answers_over_https_with_a_certificate_from_the_acme_ca(stack):
+def in_ranges(address: str, ranges: list[str]) -> bool:
+    return any(ipaddress.ip_address(address) in ipaddress.ip_network(item, strict=False) for item in ranges)
+
+
+def test_every_route_from_the_lan_client(stack):
+    """Each route: the certificate verifies against pebble's root with hostname checking; its bypass
+    paths reach the backend; every other path is exactly the portal's 302; an allow-listed route
+    refuses the LAN client with 403. The table is written to .lab/results/ as the client saw it."""
     topology, _first, _wired = stack
-    checked = []
+    plan = yaml.safe_load((rendered(topology) / "plan.yaml").read_text(encoding="utf-8"))
+    by_host = {
+        service["route"]["fqdn"]: service["route"] for service in plan["services"].values() if service.get("route")
+    }
+    requests, expected = [], []
     for route in routes(topology):
-        status, _headers, certificate = https_get(route["host"])
-        assert "Pebble Intermediate CA" in certificate["issuer"], route
-        if route["name"] == "traefik":
-            # The dashboard answers only the admin segment; this request comes from the dmz.
-            assert status == 403, (route, status)
+        planned = by_host[route["host"]]
+        denied = bool(route["allow"]) and not in_ranges(f"{LAN}.100", route["allow"])
+        if denied:
+            kind = "403"
+        elif planned["policy"] == "bypass":
+            kind = "backend"
         else:
-            assert status in (200, 302), (route, status)
-        checked.append(route["name"])
-    assert "sonarr" in checked
-    assert "authelia" in checked
+            kind = "portal"
+        requests.append({"scheme": "https", "host": route["host"], "path": "/"})
+        expected.append((route["name"], kind))
+        for pattern in planned["bypass_paths"]:
+            requests.append({"scheme": "https", "host": route["host"], "path": bypass_sample(pattern)})
+            expected.append((route["name"], "403" if denied else "backend"))
+    results = from_the_client(requests)
+    table = [f"{'route':<16} {'path':<22} {'status':>6}  {'certificate':<12} {'expected':<8} location"]
+    failures = []
+    for (name, kind), result in zip(expected, results, strict=True):
+        url = f"https://{result['host']}{result['path']}"
+        certificate = "verified" if result["verified"] and "Pebble" in result["issuer"] else "NOT VERIFIED"
+        table.append(
+            f"{name:<16} {result['path']:<22} {result['status']!s:>6}  {certificate:<12} {kind:<8} {result['location']}"
+        )
+        if result["error"] or certificate != "verified":
+            failures.append((name, result["path"], result["error"] or result["issuer"]))
+        elif kind == "portal" and not (result["status"] == 302 and portal_redirect(result["location"], url)):
+            failures.append((name, result["path"], result["status"], result["location"]))
+        elif kind == "403" and result["status"] != 403:
+            failures.append((name, result["path"], result["status"]))
+        elif kind == "backend" and (
+            result["status"] >= 500 or urllib.parse.urlsplit(result["location"]).netloc == PORTAL
+        ):
+            failures.append((name, result["path"], result["status"], result["location"]))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"routes-{topology.name}.txt").write_text("\n".join(table) + "\n", encoding="utf-8")
+    print("\n".join(table))
+    assert not failures, failures
+    assert {"portal", "backend", "403"} <= {kind for _name, kind in expected}
 
 
-def test_an_unauthenticated_request_to_a_protected_route_goes_to_the_portal(stack):
-    status, headers, _certificate = https_get(f"sonarr.{DOMAIN}", "/series")
-    assert status == 302
-    location = urllib.parse.urlsplit(headers["location"])
-    assert location.netloc == f"auth.{DOMAIN}"
-    assert urllib.parse.parse_qs(location.query)["rd"] == [f"https://sonarr.{DOMAIN}/series"]
+def test_plain_http_from_the_lan_client_is_redirected_to_https(stack):
+    [result] = from_the_client([{"scheme": "http", "host": f"sonarr.{DOMAIN}", "path": "/series"}])
+    assert result["status"] in (301, 308), result
+    assert result["location"] == f"https://sonarr.{DOMAIN}/series"
 
 
-def test_an_api_path_with_its_own_key_bypasses_the_portal(stack):
-    status, _headers, _certificate = https_get(f"sonarr.{DOMAIN}", "/ping")
-    assert status == 200
+def test_the_lan_client_has_no_route_into_the_segments(stack):
+    """The proofs above count only if the client could not have gone round the entry."""
+    topology, _first, _wired = stack
+    routes_seen = subprocess.run(
+        ["docker", "exec", CLIENT, "ip", "-4", "route"], capture_output=True, text=True, check=True
+    ).stdout
+    assert routes_seen.split() == ["192.168.60.0/24", *routes_seen.split()[1:]], routes_seen
+    assert "default" not in routes_seen and "10.10." not in routes_seen
+    controller = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True, check=True).stdout
+    assert "10.10." not in controller, "the controller must not route into any segment"
+    assert topology.entry.startswith(LAN)
 
 
-def test_plain_http_is_redirected_to_https(stack):
-    with socket.create_connection((PROXY, 80), timeout=10) as raw:
-        raw.sendall(f"GET / HTTP/1.1\r\nHost: sonarr.{DOMAIN}\r\nConnection: close\r\n\r\n".encode())
-        head = raw.recv(4096).decode("latin-1")
-    assert head.split()[1] in ("301", "308")
-    assert f"Location: https://sonarr.{DOMAIN}/" in head
+def tcp_probe(topology: Topology, host: str, container: str, address: str, port: int) -> subprocess.CompletedProcess:
+    """Open a TCP connection from inside a container (bash's /dev/tcp), bounded by a timeout."""
+    command = f"exec 3<>/dev/tcp/{address}/{port} && echo connected"
+    return ssh(topology.address(host), f"docker exec {container} timeout 10 bash -c {shlex.quote(command)}")
+
+
+def said(probe: subprocess.CompletedProcess) -> str:
+    return " ".join((probe.stdout + probe.stderr).split())
 
 
 def test_a_service_on_the_data_segment_cannot_open_a_connection_out(stack):
+    """From the data segment nothing leads out: the same probe from a media container reaches the
+    registry on the controller's LAN address (the control), from a data container it is refused as
+    unreachable (no route in bridge mode's internal network; the router's reject in macvlan mode).
+    A bare timeout would not count."""
     topology, _first, _wired = stack
-    address = topology.address(topology.data)
-    # The registry on this machine answers from every other segment; from the data segment
-    # nothing leads there (or anywhere out): the lab's router drops it.
-    probe = "docker exec mediastack-postgres timeout 5 bash -c 'exec 3<>/dev/tcp/10.10.2.1/5000'"
-    inside = ssh(address, probe)
-    assert inside.returncode != 0
-    assert "unreachable" in inside.stderr.lower() or inside.returncode == 124, inside.stderr
-    control = ssh(address, "timeout 5 bash -c 'exec 3<>/dev/tcp/10.10.2.1/5000'")
-    assert control.returncode == 0, "the registry must answer from the host itself, or the probe proves nothing"
+    inside = tcp_probe(topology, topology.data, "mediastack-postgres", CONTROLLER, 5000)
+    control = tcp_probe(topology, topology.media, "mediastack-sonarr", CONTROLLER, 5000)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"data-probe-{topology.name}.txt").write_text(
+        f"postgres (data) -> {CONTROLLER}:5000: exit {inside.returncode}: {said(inside)}\n"
+        f"sonarr (media) -> {CONTROLLER}:5000: exit {control.returncode}: {said(control)}\n",
+        encoding="utf-8",
+    )
+    assert control.returncode == 0 and "connected" in control.stdout, ("the control must connect", control.stderr)
+    assert inside.returncode not in (0, 124), inside
+    assert "unreachable" in inside.stderr.lower(), inside.stderr
+    if not topology.segments:
+        network = ssh(
+            topology.address(topology.data), "docker network inspect mediastack_data --format '{{.Internal}}'"
+        )
+        assert network.stdout.strip() == "true", network
 
 
 def test_a_service_on_the_data_segment_answers_its_consumers(stack):
@@ -205,7 +319,7 @@ def test_a_service_on_the_data_segment_answers_its_consumers(stack):
     probe = ssh(
         topology.address(topology.edge),
         "docker exec mediastack-authelia timeout 5 bash -c 'exec 3<>/dev/tcp/10.10.3.31/6379'",
-    )
+    )  # Redis' planned data address
     assert probe.returncode == 0, probe.stderr
 
 
@@ -239,17 +353,24 @@ def secret(name: str) -> str:
     return str(store[name])
 
 
-def api_get(url: str, key: str) -> object:
-    assert url.startswith("http://10.10."), "only lab addresses"
-    request = urllib.request.Request(url, headers={"X-Api-Key": key, "Accept": "application/json"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
-        return json.load(answer)
+def in_app(topology: Topology, service: str, command: str) -> str:
+    """Run a command inside a service's container on its host (over SSH): the app answers on its
+    own loopback, so what it holds is read the same way in every topology."""
+    host = plan_of(topology)["services"][service]["host"]
+    probe = ssh(topology.address(host), f"docker exec mediastack-{service} sh -c {shlex.quote(command)}")
+    assert probe.returncode == 0, (service, probe.stderr)
+    return probe.stdout
+
+
+def api_get(topology: Topology, service: str, where: str, key: str) -> object:
+    """GET an app's API (`where` is port and path) from inside its container, with its API key."""
+    url = f"http://127.0.0.1:{where}"
+    command = f"curl -fsS --max-time 10 -H {shlex.quote('X-Api-Key: ' + key)} -H 'Accept: application/json' {url}"
+    return json.loads(in_app(topology, service, command))
 
 
 def plan_of(topology: Topology) -> dict:
-    rendered = ROOT / ".lab" / "render"
-    routes(topology)  # renders the plan too
-    return yaml.safe_load((rendered / "plan.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((rendered(topology) / "plan.yaml").read_text(encoding="utf-8"))
 
 
 def test_configure_wires_the_apps_and_a_second_run_changes_nothing(stack):
@@ -264,28 +385,27 @@ def test_configure_wires_the_apps_and_a_second_run_changes_nothing(stack):
 def test_the_apps_hold_what_configure_sent(stack):
     topology, _first, _wired = stack
     services = plan_of(topology)["services"]
-    sonarr = f"http://{services['sonarr']['addresses']['media']}:8989/api/v3"
     key = secret("sonarr.api_key")
-    assert [folder["path"] for folder in api_get(f"{sonarr}/rootfolder", key)] == ["/data/media/tv"]
-    clients = {client["name"]: client for client in api_get(f"{sonarr}/downloadclient", key)}
+    sonarr = lambda path: api_get(topology, "sonarr", f"8989/api/v3{path}", key)  # noqa: E731
+    assert [folder["path"] for folder in sonarr("/rootfolder")] == ["/data/media/tv"]
+    clients = {client["name"]: client for client in sonarr("/downloadclient")}
     assert sorted(clients) == ["QBittorrent", "Sabnzbd"]
     fields = {field["name"]: field.get("value") for field in clients["QBittorrent"]["fields"]}
     assert fields["tvCategory"] == "tv"
     assert fields["host"] == services["gluetun"]["addresses"]["media"]
-    assert api_get(f"{sonarr}/config/mediamanagement", key)["copyUsingHardlinks"] is True
-    prowlarr = f"http://{services['prowlarr']['addresses']['media']}:9696/api/v1"
-    applications = api_get(f"{prowlarr}/applications", secret("prowlarr.api_key"))
+    assert sonarr("/config/mediamanagement")["copyUsingHardlinks"] is True
+    prowlarr_key = secret("prowlarr.api_key")
+    applications = api_get(topology, "prowlarr", "9696/api/v1/applications", prowlarr_key)
     assert sorted(app["name"] for app in applications) == ["Lidarr", "Radarr", "Readarr", "Sonarr"]
     assert {app["syncLevel"] for app in applications} == {"fullSync"}
     # The inventory's indexer, in Prowlarr (which syncs it on), and its Usenet provider, in SABnzbd.
-    indexers = api_get(f"{prowlarr}/indexer", secret("prowlarr.api_key"))
+    indexers = api_get(topology, "prowlarr", "9696/api/v1/indexer", prowlarr_key)
     assert [(indexer["name"], indexer["implementation"]) for indexer in indexers] == [("Lab indexer", "Newznab")]
-    sabnzbd = f"http://{services['gluetun']['addresses']['media']}:8085/api"
     query = urllib.parse.urlencode(
         {"mode": "get_config", "section": "servers", "output": "json", "apikey": secret("sabnzbd.api_key")}
     )
-    with urllib.request.urlopen(f"{sabnzbd}?{query}", timeout=10) as answer:  # noqa: S310 - a lab address
-        servers = json.load(answer)["config"]["servers"]
+    answer = in_app(topology, "sabnzbd", f"curl -fsS --max-time 10 'http://127.0.0.1:8085/api?{query}'")
+    servers = json.loads(answer)["config"]["servers"]
     assert [(server["name"], server["host"], server["username"]) for server in servers] == [
         ("lab-news", "news.lab.mediastack.test", "lab")
     ]
@@ -293,19 +413,17 @@ def test_the_apps_hold_what_configure_sent(stack):
 
 def test_the_real_qbittorrent_files_each_app_under_its_category(stack):
     topology, _first, _wired = stack
-    services = plan_of(topology)["services"]
-    base = f"http://{services['gluetun']['addresses']['media']}:8080"
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    login = urllib.request.Request(  # noqa: S310 - a lab address
-        f"{base}/api/v2/auth/login",
-        data=urllib.parse.urlencode({"username": "admin", "password": secret("qbittorrent.webui_password")}).encode(),
-        headers={"Referer": base},
+    base = "http://127.0.0.1:8080"
+    login = urllib.parse.urlencode({"username": "admin", "password": secret("qbittorrent.webui_password")})
+    # Sign in and read both answers in one shell, the session cookie kept in a variable.
+    command = (
+        f"sid=$(curl -fsS --max-time 10 -i -H 'Referer: {base}' --data {shlex.quote(login)} {base}/api/v2/auth/login"
+        " | tr -d '\\r' | sed -n 's/^[Ss]et-[Cc]ookie: \\(SID=[^;]*\\).*/\\1/p');"
+        f' curl -fsS --max-time 10 -b "$sid" {base}/api/v2/torrents/categories; echo;'
+        f' curl -fsS --max-time 10 -b "$sid" {base}/api/v2/app/preferences'
     )
-    with opener.open(login, timeout=10) as answer:
-        assert answer.read() == b"Ok."
-    with opener.open(f"{base}/api/v2/torrents/categories", timeout=10) as answer:
-        categories = json.load(answer)
+    categories_text, preferences_text = in_app(topology, "qbittorrent", command).split("\n", 1)
+    categories = json.loads(categories_text)
     assert {name: entry["savePath"] for name, entry in categories.items()} == {
         "tv": "/data/torrents/tv",
         "movies": "/data/torrents/movies",
@@ -313,8 +431,7 @@ def test_the_real_qbittorrent_files_each_app_under_its_category(stack):
         "books": "/data/torrents/books",
         "comics": "/data/torrents/comics",
     }
-    with opener.open(f"{base}/api/v2/app/preferences", timeout=10) as answer:
-        preferences = json.load(answer)
+    preferences = json.loads(preferences_text)
     assert preferences["auto_tmm_enabled"] is True
     assert preferences["save_path"].rstrip("/") == "/data/torrents"
 

@@ -95,17 +95,17 @@ def test_a_second_run_rebuilds_and_pushes_nothing(first_run):
     assert set(rows) == set(CATALOG)
 
 
-def test_lab_hosts_reach_the_registry_on_the_admin_gateway(first_run):
+def test_lab_hosts_reach_the_registry_on_the_controllers_lan_address(first_run):
     network = subprocess.run(
         ["docker", "network", "inspect", "--format", '{{ index .Labels "org.newmedia.mediastack.lab" }}',
-         "mediastack-lab-admin"],
+         "mediastack-lab-lan"],
         capture_output=True, text=True, check=False, timeout=30,
     )  # fmt: skip
     if network.returncode != 0 or network.stdout.strip() != "network":
-        pytest.skip("the lab's admin segment exists only while a lab host is up (lab.py up)")
+        pytest.skip("the lab's LAN exists only while a lab host is up (lab.py up)")
     probe = subprocess.run(
-        ["docker", "run", "--rm", "--network", "mediastack-lab-admin", "mediastack-lab/stack-base:bookworm",
-         "curl", "-fsS", "--max-time", "10", "http://10.10.2.1:5000/v2/"],
+        ["docker", "run", "--rm", "--network", "mediastack-lab-lan", "mediastack-lab/stack-base:bookworm",
+         "curl", "-fsS", "--max-time", "10", "http://192.168.60.1:5000/v2/"],
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr

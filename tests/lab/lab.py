@@ -805,6 +805,9 @@ def ensure_router() -> None:
             "create", "--name", ROUTER_CONTAINER, "--hostname", "router",
             "--label", f"{LABEL_ROLE}=router",
             "--cap-add", "NET_ADMIN", "--sysctl", "net.ipv4.ip_forward=1",
+            # A reply may come back on another segment's interface than its request left by (a
+            # multi-homed service answers through its default route): no reverse-path filter.
+            "--sysctl", "net.ipv4.conf.all.rp_filter=0", "--sysctl", "net.ipv4.conf.default.rp_filter=0",
             "--network", network_name(LAN), "--ip", lan_address(ROUTER_LAN_OCTET),
             ROUTER_IMAGE, "sleep", "infinity",
             what=f"creating {ROUTER_CONTAINER}",

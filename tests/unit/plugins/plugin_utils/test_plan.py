@@ -126,7 +126,7 @@ def test_layers_spread_over_several_hosts():
         "media1": ["mediastack", "mediastack_media", "mediastack_content"],
         "storage1": ["mediastack", "mediastack_data"],
     }
-    plan = build_plan(CATALOG, inventory(hosts=hosts))
+    plan = build_plan(CATALOG, inventory(hosts=hosts, segment_driver="macvlan"))
     placed = {name: service["host"] for name, service in plan["services"].items()}
     assert placed == {
         "authelia": "edge1",

@@ -14,7 +14,12 @@ description:
   - Checks that C(mediastack_puid) and C(mediastack_pgid) are integers, that C(mediastack_data_root)
     is an absolute path, that C(mediastack_media_kinds) is a list of distinct names, that the CIDRs
     in C(mediastack_segments) are valid and do not overlap, and that C(docker_default_address_pools)
-    stays clear of every segment.
+    stays clear of every segment, and that C(mediastack_entry_bind_address) is an IP address and
+    C(mediastack_entry_ports) two distinct ports from 1 to 65535.
+  - With O(plan), on the host that publishes the entry (Traefik on bridge segments), also that the
+    entry's ports are not published by another service of that host, and that a bind address other
+    than C(0.0.0.0) or C(::) is one of the host's own (C(ansible_all_ipv4_addresses),
+    C(ansible_all_ipv6_addresses)); C(mediastack_preflight_offline=true) skips that comparison.
   - Variables that are not set are checked at their defaults.
 options:
   _input:
@@ -25,6 +30,9 @@ options:
     description: The host name used in the messages.
     type: str
     default: this host
+  plan:
+    description: The plan (the C(newmedia.mediastack.plan) filter's result), for the checks that need it.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -51,11 +59,13 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
 
 
-def _preflight_errors(hostvars, host="this host"):
+def _preflight_errors(hostvars, host="this host", plan=None):
     if not isinstance(hostvars, Mapping):
         kind = type(hostvars).__name__
         raise AnsibleFilterError(f"preflight_errors: expected a host's variables (a mapping), got {kind}")
-    return preflight_errors(hostvars, host=host)
+    if plan is not None and not isinstance(plan, Mapping):
+        raise AnsibleFilterError(f"preflight_errors: expected the plan (a mapping), got {type(plan).__name__}")
+    return preflight_errors(hostvars, host=host, plan=plan)
 
 
 class FilterModule:

@@ -43,6 +43,13 @@ _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESOLVER_RE = re.compile(r"^[A-Za-z0-9.:\[\]-]+:[0-9]{1,5}$")
 
 
+#: Where the edge host publishes Traefik's entry points on bridge segments (docs/deploy.md).
+#: The bind address 0.0.0.0, every address of the host (0.0.0.0 and :: are "unspecified" addresses).
+DEFAULT_ENTRY_BIND_ADDRESS = str(ipaddress.IPv4Address(0))
+DEFAULT_ENTRY_PORTS = {"http": 80, "https": 443}
+MAX_PORT = 65535
+
+
 def _invalid(variable: str, host: str, cause: str, todo: str) -> str:
     return f"Invalid inventory variable {variable} for host {host}: {cause}. {todo}"
 
@@ -247,6 +254,70 @@ def check_front_proxies(value: object, host: str) -> list[str]:
     return errors
 
 
+def check_entry(bind_address: object, ports: object, host: str) -> list[str]:
+    """The entry's bind address (an IP address) and ports (``http`` and ``https``, two distinct ports)."""
+    errors = []
+    variable = "mediastack_entry_bind_address"
+    try:
+        ipaddress.ip_address(bind_address if isinstance(bind_address, str) else "")
+    except ValueError:
+        todo = f"Set {variable} to an IP address of the edge host, or 0.0.0.0 for all of them"
+        errors.append(_invalid(variable, host, f"{bind_address!r} is not an IP address", todo))
+    variable = "mediastack_entry_ports"
+    if not isinstance(ports, Mapping):
+        todo = f"Set {variable} to the host ports of the entry, e.g. {{http: 80, https: 443}}"
+        return [*errors, _invalid(variable, host, f"{ports!r} is not a mapping", todo)]
+    for key in sorted(set(ports) - set(DEFAULT_ENTRY_PORTS), key=str):
+        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", "Use only http and https"))
+    for key, default in DEFAULT_ENTRY_PORTS.items():
+        port = ports.get(key, default)
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= MAX_PORT:
+            todo = f"Set it to a whole number from 1 to {MAX_PORT}, e.g. {default}"
+            errors.append(_invalid(f"{variable}.{key}", host, f"{port!r} is not a port number", todo))
+    http, https = (ports.get(key, default) for key, default in DEFAULT_ENTRY_PORTS.items())
+    if http == https:
+        todo = "Give HTTP and HTTPS a port each, e.g. {http: 80, https: 443}"
+        errors.append(_invalid(f"{variable}.https", host, f"it is {https}, the same port as http", todo))
+    return errors
+
+
+def check_entry_host(hostvars: Mapping, published: Mapping, host: str) -> list[str]:
+    """What only the edge host can tell: that the entry's ports are free of the other services'
+    published ports (``published`` maps each to its service), and that the bind address is one of
+    the host's own (from its gathered facts; skipped with ``mediastack_preflight_offline``)."""
+    errors = []
+    ports = hostvars.get("mediastack_entry_ports", DEFAULT_ENTRY_PORTS)
+    ports = ports if isinstance(ports, Mapping) else {}
+    for key, default in DEFAULT_ENTRY_PORTS.items():
+        port = ports.get(key, default)
+        if port in published:
+            cause = f"{host} publishes port {port} for {published[port]} already"
+            todo = "Choose a port no other service publishes on this host"
+            errors.append(_invalid(f"mediastack_entry_ports.{key}", host, cause, todo))
+    address = hostvars.get("mediastack_entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS)
+    if hostvars.get("mediastack_preflight_offline") or not isinstance(address, str):
+        return errors
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return errors  # check_entry reports it
+    if parsed.is_unspecified:
+        return errors
+    address = str(parsed)
+    facts = f"ansible_all_ipv{parsed.version}_addresses"
+    variable = "mediastack_entry_bind_address"
+    if facts not in hostvars:
+        cause = f"{host}'s addresses were not gathered, so {address} cannot be checked"
+        todo = "Gather the host's network facts first (the preflight playbook does)"
+        return [*errors, _invalid(variable, host, cause, todo)]
+    own = {str(ipaddress.ip_address(item.split("%")[0])) for item in hostvars[facts] or []}
+    if address not in own:
+        cause = f"{address} is not an address of {host} (it has {', '.join(sorted(own)) or 'none'})"
+        todo = f"Set {variable} to one of those, or to 0.0.0.0 for all of them"
+        errors.append(_invalid(variable, host, cause, todo))
+    return errors
+
+
 #: What mediastack_vpn may set: Gluetun's WireGuard settings (docs/vpn.md).
 VPN_KEYS = (
     "provider",
@@ -422,9 +493,27 @@ def _no_problems(_where: str, _entry: Mapping, _host: str) -> list[str]:
 ENTRY_CHECKS = {"mediastack_usenet_servers": _usenet_server_problems}
 
 
-def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
-    """Every problem found in one host's variables; an empty list when the inventory is sound."""
+def published_elsewhere(plan: Mapping, host: str, service: str) -> dict[int, str]:
+    """The host ports that services other than ``service`` publish on ``host``, each to its service."""
+    return {
+        int(item["published"]): name
+        for name, placed in sorted(plan.get("services", {}).items())
+        if placed.get("host") == host and name != service
+        for item in placed.get("published") or []
+    }
+
+
+def preflight_errors(hostvars: Mapping, host: str = "this host", plan: Mapping | None = None) -> list[str]:
+    """Every problem found in one host's variables; an empty list when the inventory is sound.
+
+    With ``plan``, also what needs it: on the host that publishes the entry (Traefik on bridge
+    segments), the checks of ``check_entry_host``.
+    """
     errors = []
+    if plan is not None:
+        traefik = plan.get("services", {}).get("traefik") or {}
+        if traefik.get("host") == host and traefik.get("published"):
+            errors += check_entry_host(hostvars, published_elsewhere(plan, host, "traefik"), host)
     errors += check_id(hostvars.get("mediastack_puid", 1000), "mediastack_puid", host)
     errors += check_id(hostvars.get("mediastack_pgid", 1000), "mediastack_pgid", host)
     errors += check_data_root(hostvars.get("mediastack_data_root", "/data"), host)
@@ -435,6 +524,11 @@ def preflight_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
     errors += check_address_pools(pools, segments, host)
     errors += check_acme(hostvars.get("mediastack_acme"), host)
     errors += check_front_proxies(hostvars.get("mediastack_front_proxies"), host)
+    errors += check_entry(
+        hostvars.get("mediastack_entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS),
+        hostvars.get("mediastack_entry_ports", DEFAULT_ENTRY_PORTS),
+        host,
+    )
     errors += check_vpn(hostvars.get("mediastack_vpn"), vpn_enabled(hostvars), host)
     users = users_problems(
         hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)

@@ -17,7 +17,12 @@ import ipaddress
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import resolve_segments
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
+    DEFAULT_ENTRY_BIND_ADDRESS,
+    DEFAULT_ENTRY_PORTS,
+    check_entry,
+    resolve_segments,
+)
 
 #: Segments whose services may not open connections out (no gateway).
 INTERNAL_SEGMENTS = ("data",)
@@ -27,6 +32,12 @@ ENTRY_PROXY = "traefik"
 #: The load balancer in front of a routed service that runs several copies.
 LOAD_BALANCER = "haproxy"
 SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version", "replicas")
+#: How the segments are made on each host (mediastack_segment_driver): bridges inside one host, or
+#: the site's VLANs shared by several hosts.
+SEGMENT_DRIVERS = ("bridge", "macvlan")
+#: Traefik's entry point behind each port of mediastack_entry_ports, and the port it listens on in
+#: its container (the static configuration binds the same).
+ENTRY_POINTS = {"http": ("web", 80), "https": ("websecure", 443)}
 
 
 class PlanError(ValueError):
@@ -74,6 +85,7 @@ class _Planner:
         self.features = inventory.get("features") or {}
         self.overrides = inventory.get("services") or {}
         self.domain = str(inventory.get("domain") or "")
+        self.segment_driver = inventory.get("segment_driver") or "bridge"
 
     def problem(self, variable: str, cause: str, todo: str) -> None:
         self.problems.append(f"Cannot plan {variable}: {cause}. {todo}")
@@ -239,13 +251,17 @@ class _Planner:
                 # Every copy's addresses, the first copy's being ``addresses``.
                 "replicas": len(copies),
                 "replica_addresses": copies,
+                # The host ports it publishes on its host: only Traefik's entry, on bridge segments.
+                "published": self.published(name),
             }
         routes = self.routes(services)
         self.check_groups(routes)
         self.check_load_balancer(services)
         self.check_reads(services)
+        self.check_segment_driver(services)
         plan = {
             "domain": self.domain,
+            "segment_driver": self.segment_driver,
             "segments": {
                 name: {
                     "cidr": str(network),
@@ -331,6 +347,41 @@ class _Planner:
                         f"{services[owner]['host']}, not on {service['host']}",
                         f"Place {name} and {owner} on the same host",
                     )
+
+    def published(self, name: str) -> list[dict]:
+        """Where users reach the entry: on bridge segments the edge host publishes Traefik's HTTP
+        and HTTPS entry points at the inventory's bind address and ports, the container side
+        staying on the entry points' own ports (so ACME's HTTP-01 request reaches ``web``). On
+        macvlan segments Traefik's dmz address is the entry, and nothing is published."""
+        if name != ENTRY_PROXY or self.segment_driver != "bridge":
+            return []
+        address = self.inventory.get("entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS)
+        ports = self.inventory.get("entry_ports", DEFAULT_ENTRY_PORTS)
+        errors = check_entry(address, ports, "the platform")
+        if errors:
+            self.problems += errors
+            return []
+        ports = {**DEFAULT_ENTRY_PORTS, **ports}
+        return [
+            {"entry_point": entry_point, "host_ip": str(address), "published": ports[key], "target": target}
+            for key, (entry_point, target) in ENTRY_POINTS.items()
+        ]
+
+    def check_segment_driver(self, services: Mapping) -> None:
+        """Bridge segments live inside one host: services on several hosts could not reach each other."""
+        variable = "mediastack_segment_driver"
+        if self.segment_driver not in SEGMENT_DRIVERS:
+            self.problem(variable, f"{self.segment_driver!r} is not a segment driver", "Set it to bridge or macvlan")
+            return
+        hosts = sorted({service["host"] for service in services.values()})
+        if self.segment_driver == "bridge" and len(hosts) > 1:
+            self.problem(
+                variable,
+                f"the services are placed on {len(hosts)} hosts ({', '.join(hosts)}), but bridge segments "
+                "live inside one host and do not span hosts",
+                f"Set {variable}: macvlan, with the parent interface of each segment on every host "
+                "(mediastack_segment_parents), for an inventory of several hosts; or put every layer on one host",
+            )
 
     def host_layers(self, services: Mapping) -> dict[str, dict]:
         hosts: dict[str, dict] = {}

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, health_path, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
+    ENTRY_POINTS,
     ENTRY_PROXY,
     LOAD_BALANCER,
     balancer_port,
@@ -308,6 +309,12 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
     else:
         service["hostname"] = name
         service["networks"] = _networks(placed["addresses"])
+    if placed.get("published"):
+        # Long syntax: a bind address of either family, and TCP only, as the entry needs.
+        service["ports"] = [
+            {"target": item["target"], "published": item["published"], "host_ip": item["host_ip"], "protocol": "tcp"}
+            for item in placed["published"]
+        ]
     local = [dependency for dependency in entry["depends_on"] if dependency in project]
     if local:
         service["depends_on"] = {
@@ -345,12 +352,13 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
             resolver["dnsChallenge"]["resolvers"] = list(acme["dns_resolvers"])
     else:
         resolver["httpChallenge"] = {"entryPoint": "web"}
+    web, websecure = (ENTRY_POINTS[key][1] for key in ("http", "https"))
     entry_points = {
         "web": {
-            "address": ":80",
+            "address": f":{web}",
             "http": {"redirections": {"entryPoint": {"to": "websecure", "scheme": "https", "permanent": True}}},
         },
-        "websecure": {"address": ":443", "http": {"tls": {"certResolver": CERT_RESOLVER}}},
+        "websecure": {"address": f":{websecure}", "http": {"tls": {"certResolver": CERT_RESOLVER}}},
         "traefik": {"address": ":8080", "http": {}},
     }
     trusted = front_proxies(settings)

@@ -8,7 +8,10 @@ import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _inventory
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
+    DEFAULT_ENTRY_BIND_ADDRESS,
+    preflight_errors,
+)
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -295,3 +298,103 @@ def test_usenet_servers_sabnzbd_would_store_otherwise_are_named(entry, variable,
 def test_a_usenet_server_priority_from_0_to_99_passes(priority):
     entry = {"name": "news", "host": "news.example.com", "priority": priority}
     assert preflight_errors({"mediastack_usenet_servers": [entry]}, host="h1") == []
+
+
+@pytest.mark.parametrize(
+    ("hostvars", "variable", "cause"),
+    [
+        ({"mediastack_entry_bind_address": "edge.lan"}, "mediastack_entry_bind_address", "'edge.lan' is not an IP"),
+        ({"mediastack_entry_bind_address": "10.0.0.0/24"}, "mediastack_entry_bind_address", "'10.0.0.0/24' is not"),
+        ({"mediastack_entry_bind_address": None}, "mediastack_entry_bind_address", "None is not an IP address"),
+        ({"mediastack_entry_ports": [80, 443]}, "mediastack_entry_ports", "[80, 443] is not a mapping"),
+        ({"mediastack_entry_ports": {"http": "80"}}, "mediastack_entry_ports.http", "'80' is not a port number"),
+        ({"mediastack_entry_ports": {"https": 0}}, "mediastack_entry_ports.https", "0 is not a port number"),
+        ({"mediastack_entry_ports": {"https": 65536}}, "mediastack_entry_ports.https", "65536 is not a port"),
+        ({"mediastack_entry_ports": {"http": True}}, "mediastack_entry_ports.http", "True is not a port number"),
+        ({"mediastack_entry_ports": {"http": 443}}, "mediastack_entry_ports.https", "it is 443, the same port as"),
+        ({"mediastack_entry_ports": {"ssh": 22}}, "mediastack_entry_ports.ssh", "unknown setting"),
+    ],
+    ids=[
+        "bind-name",
+        "bind-network",
+        "bind-none",
+        "ports-list",
+        "port-string",
+        "port-zero",
+        "port-too-high",
+        "port-boolean",
+        "http-equals-https",
+        "unknown-port",
+    ],
+)
+def test_the_entrys_bind_address_and_ports_are_checked(hostvars, variable, cause):
+    errors = preflight_errors(hostvars, host="edge1")
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"Invalid inventory variable {variable} for host edge1: {cause}")
+
+
+def test_the_entry_accepts_an_address_of_either_family_and_its_own_ports():
+    for address in (DEFAULT_ENTRY_BIND_ADDRESS, "::", "192.168.1.10", "fd00::10"):
+        hostvars = {"mediastack_entry_bind_address": address, "mediastack_entry_ports": {"http": 8080, "https": 8443}}
+        assert preflight_errors(hostvars, host="edge1") == [], address
+
+
+def entry_plan(**published):
+    """A plan's shape as the entry checks read it: Traefik publishing on edge1, and others."""
+    services = {"traefik": {"host": "edge1", "published": [{"published": 80}, {"published": 443}]}}
+    for name, ports in published.items():
+        services[name] = {"host": "edge1", "published": [{"published": port} for port in ports]}
+    services["far"] = {"host": "other", "published": [{"published": 8443}]}
+    return {"services": services}
+
+
+FACTS = {"ansible_all_ipv4_addresses": ["192.168.1.10", "10.10.4.1"], "ansible_all_ipv6_addresses": ["fd00::10"]}
+
+
+@pytest.mark.parametrize(
+    ("hostvars", "expected"),
+    [
+        (
+            {"mediastack_entry_bind_address": "192.168.1.99", **FACTS},
+            "Invalid inventory variable mediastack_entry_bind_address for host edge1: 192.168.1.99 is not an "
+            "address of edge1 (it has 10.10.4.1, 192.168.1.10). Set mediastack_entry_bind_address to one of those",
+        ),
+        (
+            {"mediastack_entry_bind_address": "fd00::99", **FACTS},
+            "Invalid inventory variable mediastack_entry_bind_address for host edge1: fd00::99 is not an address of "
+            "edge1 (it has fd00::10)",
+        ),
+        (
+            {"mediastack_entry_bind_address": "192.168.1.10"},
+            "Invalid inventory variable mediastack_entry_bind_address for host edge1: edge1's addresses were not "
+            "gathered",
+        ),
+    ],
+    ids=["not-the-hosts-v4", "not-the-hosts-v6", "no-facts"],
+)
+def test_the_bind_address_must_be_one_of_the_edge_hosts(hostvars, expected):
+    errors = preflight_errors(hostvars, host="edge1", plan=entry_plan())
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(expected)
+
+
+def test_the_bind_address_is_judged_only_on_the_edge_host_and_online():
+    hostvars = {"mediastack_entry_bind_address": "192.168.1.99", **FACTS}
+    assert preflight_errors(hostvars, host="media1", plan=entry_plan()) == []
+    assert preflight_errors(dict(hostvars, mediastack_preflight_offline=True), host="edge1", plan=entry_plan()) == []
+    # A macvlan plan publishes nothing: the dmz address is the entry.
+    macvlan = {"services": {"traefik": {"host": "edge1", "published": []}}}
+    assert preflight_errors(hostvars, host="edge1", plan=macvlan) == []
+    for address in ("192.168.1.10", "fd00::10", DEFAULT_ENTRY_BIND_ADDRESS, "::"):
+        own = dict(FACTS, mediastack_entry_bind_address=address)
+        assert preflight_errors(own, host="edge1", plan=entry_plan()) == [], address
+
+
+def test_an_entry_port_another_service_publishes_on_the_host_is_rejected():
+    hostvars = {"mediastack_entry_ports": {"http": 80, "https": 8443}, "mediastack_preflight_offline": True}
+    assert preflight_errors(hostvars, host="edge1", plan=entry_plan()) == []  # 8443 is published on another host
+    errors = preflight_errors(hostvars, host="edge1", plan=entry_plan(gateway=[8443]))
+    assert errors == [
+        "Invalid inventory variable mediastack_entry_ports.https for host edge1: edge1 publishes port 8443 for "
+        "gateway already. Choose a port no other service publishes on this host"
+    ]

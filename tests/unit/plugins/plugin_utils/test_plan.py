@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import normalise_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import DEFAULT_ENTRY_BIND_ADDRESS
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 
 HC = ["CMD", "true"]
@@ -126,7 +127,7 @@ def test_layers_spread_over_several_hosts():
         "media1": ["mediastack", "mediastack_media", "mediastack_content"],
         "storage1": ["mediastack", "mediastack_data"],
     }
-    plan = build_plan(CATALOG, inventory(hosts=hosts))
+    plan = build_plan(CATALOG, inventory(hosts=hosts, segment_driver="macvlan"))
     placed = {name: service["host"] for name, service in plan["services"].items()}
     assert placed == {
         "authelia": "edge1",
@@ -203,6 +204,22 @@ def test_overrides_change_subdomain_policy_and_version():
             "Cannot plan mediastack_auth_cookie_domain: the services' domain example.com is outside the session "
             "cookie domain example.org",
         ),
+        (
+            {"hosts": {"edge1": ["mediastack", "mediastack_edge"], "rest": ALL_LAYERS[:1] + ALL_LAYERS[2:]}},
+            "Cannot plan mediastack_segment_driver: the services are placed on 2 hosts (edge1, rest), but bridge "
+            "segments live inside one host and do not span hosts. Set mediastack_segment_driver: macvlan, with the "
+            "parent interface of each segment on every host (mediastack_segment_parents), for an inventory of "
+            "several hosts",
+        ),
+        ({"segment_driver": "overlay"}, "Cannot plan mediastack_segment_driver: 'overlay' is not a segment driver"),
+        (
+            {"entry_ports": {"http": 443, "https": 443}},
+            "Invalid inventory variable mediastack_entry_ports.https for host the platform: it is 443, the same",
+        ),
+        (
+            {"entry_bind_address": "edge.lan"},
+            "Invalid inventory variable mediastack_entry_bind_address for host the platform: 'edge.lan' is not an IP",
+        ),
     ],
     ids=[
         "unknown-service",
@@ -216,6 +233,10 @@ def test_overrides_change_subdomain_policy_and_version():
         "unknown-setting",
         "no-domain",
         "domain-outside-cookie",
+        "bridge-across-hosts",
+        "unknown-driver",
+        "entry-ports-equal",
+        "entry-bind-name",
     ],
 )
 def test_bad_input_names_the_variable(changes, expected):
@@ -228,3 +249,29 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(PlanError) as raised:
         build_plan(CATALOG, inventory(domain="", services={"sonar": {}, "jellyfin": {"groups": ["family"]}}))
     assert len(raised.value.problems) == 3
+
+
+def test_bridge_segments_publish_only_traefiks_http_and_https_entry_points():
+    plan = build_plan(CATALOG, inventory())
+    assert plan["segment_driver"] == "bridge"
+    assert plan["services"]["traefik"]["published"] == [
+        {"entry_point": "web", "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "published": 80, "target": 80},
+        {"entry_point": "websecure", "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "published": 443, "target": 443},
+    ]
+    assert all(not service["published"] for name, service in plan["services"].items() if name != "traefik")
+
+
+def test_the_entry_publishes_at_the_inventorys_address_and_ports_onto_the_entry_points_own():
+    plan = build_plan(CATALOG, inventory(entry_bind_address="192.168.1.10", entry_ports={"http": 8080}))
+    assert plan["services"]["traefik"]["published"] == [
+        {"entry_point": "web", "host_ip": "192.168.1.10", "published": 8080, "target": 80},
+        {"entry_point": "websecure", "host_ip": "192.168.1.10", "published": 443, "target": 443},
+    ]
+
+
+def test_macvlan_segments_publish_nothing_and_may_span_hosts():
+    hosts = {"edge1": ["mediastack", "mediastack_edge"], "rest": ALL_LAYERS[:1] + ALL_LAYERS[2:]}
+    plan = build_plan(CATALOG, inventory(hosts=hosts, segment_driver="macvlan"))
+    assert plan["segment_driver"] == "macvlan"
+    assert all(not service["published"] for service in plan["services"].values())
+    assert plan["services"]["traefik"]["addresses"]["dmz"] == "10.10.4.20"

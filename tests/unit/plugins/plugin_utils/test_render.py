@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import DEFAULT_ENTRY_BIND_ADDRESS
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     authelia_configuration,
@@ -227,3 +228,37 @@ def test_rendering_is_byte_identical(plan):
     first = yaml.safe_dump(host_files(plan, CATALOG, SETTINGS, "one"), sort_keys=False)
     again = yaml.safe_dump(host_files(build_plan(CATALOG, inventory()), CATALOG, SETTINGS, "one"), sort_keys=False)
     assert first == again
+
+
+def test_bridge_segments_publish_traefiks_entry_points_and_nothing_else(plan):
+    project = compose_project(plan, CATALOG, SETTINGS, "one", "edge")
+    assert project["services"]["traefik"]["ports"] == [
+        {"target": 80, "published": 80, "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "protocol": "tcp"},
+        {"target": 443, "published": 443, "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "protocol": "tcp"},
+    ]
+    published = [
+        name
+        for layer in plan["hosts"]["one"]["layers"]
+        for name, service in compose_project(plan, CATALOG, SETTINGS, "one", layer)["services"].items()
+        if "ports" in service
+    ]
+    assert published == ["traefik"]
+
+
+def test_the_published_http_port_reaches_the_entry_point_of_the_acme_challenge(plan):
+    plan = build_plan(CATALOG, inventory(entry_bind_address="::", entry_ports={"http": 8000, "https": 8443}))
+    ports = compose_project(plan, CATALOG, SETTINGS, "one", "edge")["services"]["traefik"]["ports"]
+    static = traefik_static(plan, SETTINGS)
+    challenge = static["certificatesResolvers"]["acme"]["acme"]["httpChallenge"]["entryPoint"]
+    web = next(port for port in ports if port["published"] == 8000)
+    assert web == {"target": 80, "published": 8000, "host_ip": "::", "protocol": "tcp"}
+    assert static["entryPoints"][challenge]["address"] == f":{web['target']}"
+    websecure = next(port for port in ports if port["published"] == 8443)
+    assert static["entryPoints"]["websecure"]["address"] == f":{websecure['target']}"
+
+
+def test_macvlan_segments_publish_no_port():
+    plan = build_plan(CATALOG, inventory(segment_driver="macvlan"))
+    for layer in plan["hosts"]["one"]["layers"]:
+        services = compose_project(plan, CATALOG, SETTINGS, "one", layer)["services"]
+        assert all("ports" not in service for service in services.values()), layer

@@ -33,8 +33,13 @@ TOPOLOGIES = {
 #: Between them, these plans carry every service of the catalog (Plex and Jellyfin companions
 #: exclude each other).
 FEATURES = {"jellyfin": {"vpn": True}, "plex": {"vpn": True, "plex": True}}
+DRIVERS = {False: "bridge", True: "macvlan"}
 PLANS = {
-    f"{topology}-{feature}": build_plan(CATALOG, {"hosts": hosts, "domain": "example.com", "features": features})
+    f"{topology}-{feature}": build_plan(
+        CATALOG,
+        # Segments shared by several hosts are the site's VLANs (macvlan); bridges serve one host.
+        {"hosts": hosts, "domain": "example.com", "features": features, "segment_driver": DRIVERS[len(hosts) > 1]},
+    )
     for topology, hosts in TOPOLOGIES.items()
     for feature, features in FEATURES.items()
 }
@@ -184,7 +189,7 @@ def small_catalog(**changes: dict) -> dict:
 
 def small_plan(catalog: dict) -> dict:
     hosts = {"one": ["mediastack_content"], "two": ["mediastack_media"]}
-    return build_plan(catalog, {"hosts": hosts, "domain": "example.com"})
+    return build_plan(catalog, {"hosts": hosts, "domain": "example.com", "segment_driver": "macvlan"})
 
 
 def test_a_peer_behind_the_vpn_gateway_is_reached_at_the_gateways_address():

@@ -21,6 +21,8 @@ def plan(hosts=None, **services):
         "domain": "example.com",
         "features": {"vpn": True},
         "services": services,
+        # Several hosts share the segments only as the site's VLANs.
+        "segment_driver": "macvlan" if hosts and len(hosts) > 1 else "bridge",
     }
     return build_plan(CATALOG, inventory)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2
 import pytest
 import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
@@ -76,7 +77,8 @@ def api_calls(path: Path) -> list[dict]:
 
 
 def rendered(text: str, variables: dict) -> str:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text).render(variables)
+    """``text`` templated as Ansible templates a task's arguments."""
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(text))
 
 
 def calls(topology: str, api_host: str = "") -> list[tuple[str, str, str]]:
@@ -107,7 +109,8 @@ def owners(topology: str) -> dict[str, str]:
     """Address -> the inventory host whose containers hold it."""
     hosts, pins = TOPOLOGIES[topology]
     plan = build_plan(CATALOG, {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins})
-    return {address: service["host"] for service in plan["services"].values() for address in service["addresses"].values()}
+    services = plan["services"].values()
+    return {address: service["host"] for service in services for address in service["addresses"].values()}
 
 
 @pytest.mark.parametrize("topology", list(TOPOLOGIES))

@@ -4,7 +4,8 @@
 
 Pure functions on plain data. Which apps are wired, and how their APIs name things, comes from
 each catalog entry's ``configure`` field. For every planned app that the collection wires, it says where the
-configuring side reaches the app, where the app's peers reach it, the media kind it handles, the
+configuring side reaches the app (the Docker host that runs it, and the app's address and port there), where
+the app's peers reach it, the media kind it handles, the
 download category it files under, its root folder and its library. The configure playbook loops
 over these lists; nothing in it is written once per app.
 
@@ -38,24 +39,35 @@ def _port(catalog: Mapping, name: str) -> int:
     return int(catalog[name]["port"])
 
 
-def endpoint(plan: Mapping, catalog: Mapping, name: str) -> str:
-    """The app's base URL from the configuring side: its address on the first segment it can be reached on."""
+def _reached(address: str, port: int) -> dict:
+    """An app's address and port, with the base URL built from them once."""
+    return {"address": address, "port": port, "url": f"http://{address}:{port}"}
+
+
+def endpoint(plan: Mapping, catalog: Mapping, name: str) -> dict:
+    """Where the configuring side reaches the app: from the Docker host that runs it.
+
+    ``host`` is that inventory host (the VPN gateway's, for an app in the gateway's namespace);
+    ``address`` is the app's address on the first segment that host reaches it on (bridge: the
+    bridge's gateway address is the host's; macvlan: through the host's shim link), with ``port``
+    and the ``url`` built from them.
+    """
     backend = backend_service(catalog, name)
-    addresses = plan["services"][backend]["addresses"]
+    placed = plan["services"][backend]
     for segment in CONFIGURE_SEGMENTS:
-        if segment in addresses:
-            return f"http://{addresses[segment]}:{_port(catalog, name)}"
+        if segment in placed["addresses"]:
+            return {"host": placed["host"], **_reached(placed["addresses"][segment], _port(catalog, name))}
     raise WiringError(
         f"Cannot wire {name}: it joins none of the segments {', '.join(CONFIGURE_SEGMENTS)}, so nothing "
         "outside the data segment reaches it. Report this: the catalog entry is wrong"
     )
 
 
-def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> str:
-    """The target's base URL as ``source`` reaches it (through the VPN gateway if need be)."""
+def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> dict:
+    """The target's address, port and URL as ``source`` reaches it (through the VPN gateway if need be)."""
     backend = backend_service(catalog, target)
     viewer = backend_service(catalog, source)
-    return f"http://{reach(plan, viewer, backend)}:{_port(catalog, target)}"
+    return _reached(reach(plan, viewer, backend), _port(catalog, target))
 
 
 def by_role(plan: Mapping, catalog: Mapping, role: str) -> list[str]:
@@ -117,7 +129,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             for app in downloaders
         ],
         "download_clients": [
-            {"service": name, "url": endpoint(plan, catalog, name), "implementation": _implementation(catalog, name)}
+            {"service": name, **endpoint(plan, catalog, name), "implementation": _implementation(catalog, name)}
             for name in clients
         ],
         "servarr": [],
@@ -141,7 +153,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         result["servarr"].append(
             {
                 "service": app,
-                "url": endpoint(plan, catalog, app),
+                **endpoint(plan, catalog, app),
                 "implementation": wired["implementation"],
                 "media": wired["media"],
                 "root_folder": f"{data_root}/media/{wired['media']}",
@@ -155,7 +167,8 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                     {
                         "service": client,
                         "implementation": _implementation(catalog, client),
-                        "url": seen_from(plan, catalog, app, client),
+                        # host and port as the app reaches the client, which its fields take.
+                        **seen_from(plan, catalog, app, client),
                         # What the app signs in with: plain fields, and secrets by store name.
                         "fields": catalog[client]["configure"]["fields"],
                         "secret_fields": {
@@ -165,39 +178,38 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                     }
                     for client in clients
                 ],
-                "jellyfin_url": seen_from(plan, catalog, app, "jellyfin") if jellyfin else "",
+                "jellyfin": seen_from(plan, catalog, app, "jellyfin") if jellyfin else None,
                 "import_triggers": wired["import_triggers"],
                 "authentication": wired["authentication"],
-                "from_prowlarr": seen_from(plan, catalog, "prowlarr", app) if "prowlarr" in services else "",
+                "from_prowlarr": seen_from(plan, catalog, "prowlarr", app)["url"] if "prowlarr" in services else "",
             }
         )
     if "prowlarr" in services:
         result["prowlarr"] = {
-            "url": endpoint(plan, catalog, "prowlarr"),
+            **endpoint(plan, catalog, "prowlarr"),
             # Prowlarr as each app reaches it; the apps share its segment, so one address serves all.
-            "from_apps": seen_from(plan, catalog, servarr[0], "prowlarr") if servarr else "",
+            "from_apps": seen_from(plan, catalog, servarr[0], "prowlarr")["url"] if servarr else "",
         }
     if jellyfin:
         kinds = [media[app] for app in servarr]
         issued = (catalog["jellyfin"].get("dashboard") or {}).get("widget_issued") or {}
         result["jellyfin"] = {
-            "host": services["jellyfin"]["host"],
+            **endpoint(plan, catalog, "jellyfin"),
             # The key file Homepage's Jellyfin widget reads, when both are planned.
             "homepage_key": next(iter(issued.values()), "") if result["homepage"] else "",
-            "url": endpoint(plan, catalog, "jellyfin"),
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
         }
     if "seerr" in services and jellyfin:
         requested = [app for app in servarr if app in SEERR_SERVERS]
         result["seerr"] = {
-            "url": endpoint(plan, catalog, "seerr"),
-            "jellyfin_url": seen_from(plan, catalog, "seerr", "jellyfin"),
+            **endpoint(plan, catalog, "seerr"),
+            "jellyfin_url": seen_from(plan, catalog, "seerr", "jellyfin")["url"],
             "libraries": [LIBRARIES[media[app]]["name"] for app in requested],
             "servers": [
                 {
                     "kind": app,
                     "name": catalog[app]["configure"]["implementation"],
-                    "url": seen_from(plan, catalog, "seerr", app),
+                    "url": seen_from(plan, catalog, "seerr", app)["url"],
                     "root_folder": f"{data_root}/media/{media[app]}",
                 }
                 for app in requested
@@ -209,6 +221,6 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             "host": services["mylar3"]["host"],
             "comics_root": f"{data_root}/media/comics",
             "category": chosen["mylar3"],
-            "clients": {client: seen_from(plan, catalog, "mylar3", client) for client in clients},
+            "clients": {client: seen_from(plan, catalog, "mylar3", client)["url"] for client in clients},
         }
     return result

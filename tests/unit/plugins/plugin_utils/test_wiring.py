@@ -92,12 +92,67 @@ def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
     planned = plan(hosts)
     wired = wiring(planned, CATALOG, {})
     sonarr = next(entry for entry in wired["servarr"] if entry["service"] == "sonarr")
-    assert sonarr["jellyfin_url"] == f"http://{planned['services']['jellyfin']['addresses']['media']}:8096"
+    jellyfin = planned["services"]["jellyfin"]["addresses"]["media"]
+    assert sonarr["jellyfin"] == {"address": jellyfin, "port": 8096, "url": f"http://{jellyfin}:8096"}
     assert wired["mylar3"]["host"] == "media"
     assert wired["jellyfin"]["host"] == "media"
     assert wired["jellyfin"]["homepage_key"] == "api_key"
     assert wired["homepage"]["host"] == "data"
     assert wired["homepage"]["keys_dir"] == "/opt/mediastack/homepage/keys"
+
+
+THREE_HOSTS = {"edge": ["mediastack_edge"], "media": LAYERS[2:4], "data": ["mediastack_data", LAYERS[4]]}
+
+
+def calls_run_on(wired: dict) -> dict[str, str]:
+    """Per wired app, the inventory host its configure calls run on."""
+    apps = [*wired["download_clients"], *wired["servarr"]]
+    apps += [{"service": name, **wired[name]} for name in ("prowlarr", "jellyfin", "seerr")]
+    return {app["service"]: app["host"] for app in apps}
+
+
+@pytest.mark.parametrize(
+    ("hosts", "pins", "expected"),
+    [
+        ({"one": LAYERS}, {}, dict.fromkeys(
+            ["qbittorrent", "sabnzbd", "sonarr", "radarr", "lidarr", "readarr", "prowlarr", "jellyfin", "seerr"],
+            "one",
+        )),
+        (THREE_HOSTS, {"jellyfin": {"host": "data"}, "seerr": {"host": "edge"}, "prowlarr": {"host": "edge"}}, {
+            # Behind the VPN the clients are reached at the gateway, on the gateway's host.
+            "qbittorrent": "media", "sabnzbd": "media",
+            "sonarr": "media", "radarr": "media", "lidarr": "media", "readarr": "media",
+            "prowlarr": "edge", "jellyfin": "data", "seerr": "edge",
+        }),
+    ],
+    ids=["one-host", "three-hosts"],
+)  # fmt: skip
+def test_each_app_is_configured_from_the_docker_host_that_runs_it(hosts, pins, expected):
+    planned = plan(hosts, **pins)
+    wired = wiring(planned, CATALOG, {})
+    assert calls_run_on(wired) == expected
+    for name, host in expected.items():
+        backend = "gluetun" if name in ("qbittorrent", "sabnzbd") else name
+        assert planned["services"][backend]["host"] == host, name
+
+
+def test_the_configuring_side_gets_address_and_port_with_the_url_built_from_them():
+    planned = plan(THREE_HOSTS, jellyfin={"host": "data"})
+    wired = wiring(planned, CATALOG, {})
+    jellyfin = planned["services"]["jellyfin"]["addresses"]["media"]
+    assert {key: wired["jellyfin"][key] for key in ("host", "address", "port", "url")} == {
+        "host": "data",
+        "address": jellyfin,
+        "port": 8096,
+        "url": f"http://{jellyfin}:8096",
+    }
+    # Each app's download clients as the app reaches them: host and port for its fields, no URL to split.
+    sonarr = next(entry for entry in wired["servarr"] if entry["service"] == "sonarr")
+    gateway = planned["services"]["gluetun"]["addresses"]["media"]
+    assert [(client["address"], client["port"]) for client in sonarr["download_clients"]] == [
+        (gateway, 8080),
+        (gateway, 8085),
+    ]
 
 
 @pytest.mark.parametrize(

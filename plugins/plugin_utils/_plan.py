@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, VPN_GATEWAY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import resolve_segments
 
 #: Segments whose services may not open connections out (no gateway).
@@ -54,6 +54,11 @@ def balancer_port(catalog: Mapping) -> int:
 def replicated(plan: Mapping, name: str) -> bool:
     """Whether the plan runs several copies of ``name``."""
     return plan["services"][name].get("replicas", 1) > 1
+
+
+def behind_gateway(plan: Mapping, name: str) -> bool:
+    """Whether ``name`` runs in the VPN gateway's network namespace in this plan."""
+    return (plan["services"].get(name) or {}).get("network_mode") == "vpn"
 
 
 def _feature_on(feature: str, features: Mapping) -> bool:
@@ -143,6 +148,8 @@ class _Planner:
                 chosen.append(name)
         for name in chosen:
             for dependency in self.catalog[name]["depends_on"]:
+                if dependency == VPN_GATEWAY and self.catalog[name]["network_mode"] == "vpn":
+                    continue  # without the gateway, the service joins its own segments
                 if dependency not in chosen:
                     self.problem(
                         f"mediastack_services.{dependency}.enabled",
@@ -228,6 +235,7 @@ class _Planner:
                             addresses[segment] = address
                 copies.append(addresses)
             version = str((self.overrides.get(name) or {}).get("version", service["version"]))
+            behind = service["network_mode"] == "vpn" and VPN_GATEWAY in enabled
             services[name] = {
                 "host": host,
                 "layer": service["layer"],
@@ -239,11 +247,14 @@ class _Planner:
                 # Every copy's addresses, the first copy's being ``addresses``.
                 "replicas": len(copies),
                 "replica_addresses": copies,
+                # "vpn": in the VPN gateway's namespace, reached at the gateway's addresses.
+                "network_mode": "vpn" if behind else "",
             }
         routes = self.routes(services)
         self.check_groups(routes)
         self.check_load_balancer(services)
         self.check_reads(services)
+        self.check_gateway(services)
         plan = {
             "domain": self.domain,
             "segments": {
@@ -331,6 +342,20 @@ class _Planner:
                         f"{services[owner]['host']}, not on {service['host']}",
                         f"Place {name} and {owner} on the same host",
                     )
+
+    def check_gateway(self, services: Mapping) -> None:
+        """A service in the VPN gateway's namespace runs in the gateway's compose project."""
+        gateway = services.get(VPN_GATEWAY)
+        for name, service in sorted(services.items()):
+            if service["network_mode"] != "vpn" or gateway is None:
+                continue
+            if (service["host"], service["layer"]) != (gateway["host"], gateway["layer"]):
+                self.problem(
+                    f"mediastack_services.{name}.host",
+                    f"{name} runs in the network namespace of {VPN_GATEWAY}, which runs on {gateway['host']}, "
+                    f"not on {service['host']}",
+                    f"Place {name} and {VPN_GATEWAY} on the same host, or turn the VPN off (mediastack_features.vpn)",
+                )
 
     def host_layers(self, services: Mapping) -> dict[str, dict]:
         hosts: dict[str, dict] = {}

@@ -19,6 +19,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_PROXY,
     LOAD_BALANCER,
     balancer_port,
+    behind_gateway,
     replica_name,
     replicated,
 )
@@ -166,7 +167,7 @@ def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
     The segments the clients join (the media segment), plus the segment of every flow of the
     plan that starts or ends at one of them or at the gateway; sorted by address.
     """
-    behind = {name for name in plan["services"] if catalog[name]["network_mode"] == "vpn"}
+    behind = {name for name in plan["services"] if behind_gateway(plan, name)}
     if not behind:
         return []
     segments = {segment for name in behind for segment in plan["services"][name]["segments"]}
@@ -303,7 +304,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
             service[key] = entry[key] if isinstance(entry[key], bool) else list(entry[key])
     if entry["healthcheck"]:
         service["healthcheck"] = {"test": list(entry["healthcheck"]), **HEALTHCHECK_TIMING}
-    if entry["network_mode"] == "vpn":
+    if behind_gateway(plan, name):
         service["network_mode"] = f"service:{VPN_GATEWAY}"
     else:
         service["hostname"] = name
@@ -442,7 +443,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
         else:
-            backend = backend_service(catalog, name)
+            backend = backend_service(plan, name)
             address = reach(plan, ENTRY_PROXY, backend)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{route['port']}"}]}}
@@ -589,7 +590,7 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     jobs = []
     for name, placed in sorted(services.items()):
         metrics = catalog[name]["metrics"]
-        backend = backend_service(catalog, name)
+        backend = backend_service(plan, name)
         shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
         if not metrics or not shared:
             continue

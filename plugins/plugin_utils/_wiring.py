@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
@@ -40,7 +40,7 @@ def _port(catalog: Mapping, name: str) -> int:
 
 def endpoint(plan: Mapping, catalog: Mapping, name: str) -> str:
     """The app's base URL from the configuring side: its address on the first segment it can be reached on."""
-    backend = backend_service(catalog, name)
+    backend = backend_service(plan, name)
     addresses = plan["services"][backend]["addresses"]
     for segment in CONFIGURE_SEGMENTS:
         if segment in addresses:
@@ -52,9 +52,11 @@ def endpoint(plan: Mapping, catalog: Mapping, name: str) -> str:
 
 
 def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> str:
-    """The target's base URL as ``source`` reaches it (through the VPN gateway if need be)."""
-    backend = backend_service(catalog, target)
-    viewer = backend_service(catalog, source)
+    """The target's base URL as ``source`` reaches it: at the VPN gateway's address for a target
+    the plan runs in the gateway's namespace (and from the gateway's segments for such a source),
+    at its own address otherwise."""
+    backend = backend_service(plan, target)
+    viewer = backend_service(plan, source)
     return f"http://{reach(plan, viewer, backend)}:{_port(catalog, target)}"
 
 
@@ -117,7 +119,13 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             for app in downloaders
         ],
         "download_clients": [
-            {"service": name, "url": endpoint(plan, catalog, name), "implementation": _implementation(catalog, name)}
+            {
+                "service": name,
+                "url": endpoint(plan, catalog, name),
+                "implementation": _implementation(catalog, name),
+                # In the VPN gateway's namespace: qBittorrent is then bound to the tunnel's interface.
+                "behind_vpn": behind_gateway(plan, name),
+            }
             for name in clients
         ],
         "servarr": [],

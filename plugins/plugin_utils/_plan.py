@@ -250,6 +250,9 @@ class _Planner:
                 # "vpn": in the VPN gateway's namespace, reached at the gateway's addresses.
                 "network_mode": "vpn" if behind else "",
             }
+            if name == VPN_GATEWAY:
+                # Whether the gateway asks the provider to forward a port (mediastack_vpn.port_forwarding).
+                services[name]["port_forwarding"] = self.inventory.get("vpn_port_forwarding") is True
         routes = self.routes(services)
         self.check_groups(routes)
         self.check_load_balancer(services)

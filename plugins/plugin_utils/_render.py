@@ -32,6 +32,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     HOMEPAGE,
     HOMEPAGE_KEYS_DIR,
+    TORRENT_CLIENT,
+    TORRENT_WEBUI_VARIABLE,
     environment_secrets,
     homepage_file_variable,
     homepage_variable,
@@ -221,6 +223,48 @@ def _variables(settings: Mapping, names: Mapping[str, str]) -> dict:
     }
 
 
+def port_forwarding_command(url: str, username: str) -> str:
+    """Gluetun's ``VPN_PORT_FORWARDING_UP_COMMAND``: sign in to qBittorrent's WebUI API at ``url``
+    and set its listen port to the forwarded one (Gluetun puts it in place of ``{{PORT}}``).
+
+    The password is read from the gateway's environment by the shell, so it stands neither in the
+    compose file nor in the command Gluetun logs. The sign-in retries while qBittorrent is not yet
+    listening (the gateway starts first, and forwards as soon as the tunnel is up). Gluetun splits
+    the command as a POSIX shell would and runs it without a shell, hence ``/bin/sh -c``.
+    """
+    base = f"{url.rstrip('/')}/api/v2"
+    # The session cookie stays in the gateway container's own /tmp, and is removed at the end.
+    cookies = "/tmp/qbittorrent.cookies"  # noqa: S108 - in the container, which no one else shares
+    script = (
+        f"wget -q -O /dev/null --retry-connrefused --tries=30 --waitretry=10 --keep-session-cookies "
+        f'--save-cookies {cookies} --post-data "username={username}&password=${TORRENT_WEBUI_VARIABLE}" '
+        f"{base}/auth/login && "
+        f'wget -q -O /dev/null --load-cookies {cookies} --post-data "json={{\\"listen_port\\":{{{{PORT}}}}}}" '
+        f"{base}/app/setPreferences; "
+        f"status=$?; rm -f {cookies}; exit $status"
+    )
+    return f"/bin/sh -c '{script}'"
+
+
+def port_forwarding_environment(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """The VPN gateway's port forwarding variables, when the plan asks for it: on, the provider's
+    port forwarding code where ``mediastack_vpn.port_forwarding_provider`` names one (the custom
+    provider), and the command that gives qBittorrent the forwarded port when it runs behind it."""
+    if not plan["services"][VPN_GATEWAY].get("port_forwarding"):
+        return {}
+    environment = {"VPN_PORT_FORWARDING": "on"}
+    provider = (settings.get("vpn") or {}).get("port_forwarding_provider")
+    if provider:
+        environment["VPN_PORT_FORWARDING_PROVIDER"] = str(provider)
+    if behind_gateway(plan, TORRENT_CLIENT):
+        # Compose interpolates ``$`` in the compose file; ``$$`` reaches the container as one ``$``.
+        # Both share the gateway's namespace, so qBittorrent's WebUI answers on the loopback address.
+        url = f"http://127.0.0.1:{catalog[TORRENT_CLIENT]['port']}"
+        command = port_forwarding_command(url, catalog[TORRENT_CLIENT]["configure"]["fields"]["username"])
+        environment["VPN_PORT_FORWARDING_UP_COMMAND"] = command.replace("$", "$$")
+    return environment
+
+
 def inventory_secrets(settings: Mapping, name: str) -> dict:
     """Secret variables a service takes from the inventory rather than the secrets store.
 
@@ -251,6 +295,7 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
     if name == VPN_GATEWAY:
         environment.update(_variables(settings, VPN_VARIABLES))
+        environment.update(port_forwarding_environment(plan, catalog, settings))
         if vpn_outbound_subnets(plan, catalog):
             environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
     if name == HOMEPAGE:

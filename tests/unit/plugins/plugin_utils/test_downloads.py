@@ -10,12 +10,15 @@ import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     compose_project,
     homepage_services,
     traefik_dynamic,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import wiring
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -26,12 +29,13 @@ CLIENTS = ("qbittorrent", "sabnzbd")
 KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
-def plan(vpn: bool, hosts=None, **services) -> dict:
+def plan(vpn: bool, hosts=None, port_forwarding: bool = False, **services) -> dict:
     inventory = {
         "hosts": hosts or {"one": LAYERS},
         "domain": "example.com",
         "features": {"vpn": vpn},
         "services": services,
+        "vpn_port_forwarding": port_forwarding,
     }
     return build_plan(CATALOG, inventory)
 
@@ -130,6 +134,115 @@ def test_a_client_pinned_away_from_the_gateway_is_refused():
     assert plan(vpn=False, hosts=hosts, qbittorrent={"host": "two"})["services"]["qbittorrent"]["host"] == "two"
 
 
+# -- port forwarding ---------------------------------------------------------------------------
+def gluetun(planned: dict, settings: dict | None = None) -> dict:
+    return content(planned, settings or {"vpn": {"provider": "protonvpn"}})["gluetun"]["environment"]
+
+
+def test_port_forwarding_is_off_unless_asked():
+    environment = gluetun(plan(vpn=True))
+    assert not [variable for variable in environment if variable.startswith("VPN_PORT_FORWARDING")]
+
+
+def test_port_forwarding_gives_qbittorrent_the_forwarded_port():
+    planned = plan(vpn=True, port_forwarding=True)
+    environment = gluetun(planned)
+    assert environment["VPN_PORT_FORWARDING"] == "on"
+    assert "VPN_PORT_FORWARDING_PROVIDER" not in environment
+    command = environment["VPN_PORT_FORWARDING_UP_COMMAND"]
+    assert command.startswith("/bin/sh -c '")
+    # Compose would interpolate a lone $; the password is the shell's to expand, from the env file.
+    assert "$$QBITTORRENT_WEBUI_PASSWORD" in command and "$$?" in command
+    assert "$" not in command.replace("$$", "")
+    assert "http://127.0.0.1:8080/api/v2/app/setPreferences" in command and "{{PORT}}" in command
+    assert "qbittorrent.webui_password" in required_secrets(planned, CATALOG)
+
+
+def test_the_gateway_holds_qbittorrents_password_in_its_env_file_only():
+    planned = plan(vpn=True, port_forwarding=True)
+    settings = {"config_root": "/srv/ms", "vpn": {"provider": "protonvpn", "private_key": KEY}}
+    store = dict.fromkeys(required_secrets(planned, CATALOG), "generated")
+    store["qbittorrent.webui_password"] = "the-webui-password"  # noqa: S105 - a test value
+    files = {item["path"]: item for item in host_layout(planned, CATALOG, settings, "one", store)["files"]}
+    env = dict(line.split("=", 1) for line in files["/srv/ms/env/gluetun.env"]["content"].splitlines())
+    assert env == {"QBITTORRENT_WEBUI_PASSWORD": "the-webui-password", "WIREGUARD_PRIVATE_KEY": KEY}
+    assert files["/srv/ms/env/gluetun.env"]["mode"] == "0600"
+    assert "the-webui-password" not in files["/srv/ms/compose/content/compose.yaml"]["content"]
+    compose = yaml.safe_load(files["/srv/ms/compose/content/compose.yaml"]["content"])
+    assert compose["services"]["gluetun"]["env_file"] == ["/srv/ms/env/gluetun.env"]
+
+
+def test_without_port_forwarding_the_gateway_never_holds_qbittorrents_password():
+    planned = plan(vpn=True)
+    settings = {"config_root": "/srv/ms", "vpn": {"provider": "protonvpn", "private_key": KEY}}
+    files = {item["path"]: item for item in host_layout(planned, CATALOG, settings, "one", None)["files"]}
+    assert "QBITTORRENT" not in files["/srv/ms/env/gluetun.env"]["content"]
+
+
+def test_the_custom_provider_names_its_port_forwarding_code():
+    settings = {"vpn": {"provider": "custom", "port_forwarding_provider": "protonvpn"}}
+    assert gluetun(plan(vpn=True, port_forwarding=True), settings)["VPN_PORT_FORWARDING_PROVIDER"] == "protonvpn"
+
+
+def test_without_qbittorrent_the_gateway_forwards_but_runs_no_command():
+    environment = gluetun(plan(vpn=True, port_forwarding=True, qbittorrent={"enabled": False}))
+    assert environment["VPN_PORT_FORWARDING"] == "on"
+    assert "VPN_PORT_FORWARDING_UP_COMMAND" not in environment
+
+
+#: What the custom provider needs besides the key and addresses.
+CUSTOM = {"public_key": KEY, "endpoint_ip": "203.0.113.5", "endpoint_port": 51820}
+
+
+def hostvars(**vpn) -> dict:
+    settings = {"provider": "protonvpn", "private_key": KEY, "addresses": ["10.2.0.2/32"], **vpn}
+    return {"mediastack_features": {"vpn": True}, "mediastack_vpn": settings}
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        pytest.param({"port_forwarding": "yes"}, "mediastack_vpn.port_forwarding", id="not-a-boolean"),
+        pytest.param({"provider": "mullvad", "port_forwarding": True}, "mediastack_vpn.provider", id="no-pf-provider"),
+        pytest.param(
+            {"provider": "private internet access", "port_forwarding": True},
+            "mediastack_vpn.provider",
+            id="pia-needs-an-account",
+        ),
+        pytest.param(
+            {"provider": "custom", **CUSTOM, "port_forwarding": True, "port_forwarding_provider": "mullvad"},
+            "mediastack_vpn.port_forwarding_provider",
+            id="custom-with-an-unknown-pf-code",
+        ),
+        pytest.param(
+            {"port_forwarding_provider": "protonvpn"},
+            "mediastack_vpn.port_forwarding_provider",
+            id="provider-without-pf",
+        ),
+    ],
+)
+def test_the_preflight_refuses_port_forwarding_gluetun_cannot_do(settings, variable):
+    errors = preflight_errors(hostvars(**settings), host="h1")
+    assert len(errors) == 1, errors
+    assert f"Invalid inventory variable {variable} for host h1" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        pytest.param({"port_forwarding": True}, id="protonvpn"),
+        pytest.param({"provider": "privatevpn", "port_forwarding": True}, id="privatevpn"),
+        pytest.param(
+            {"provider": "custom", **CUSTOM, "port_forwarding": True, "port_forwarding_provider": "protonvpn"},
+            id="custom-with-protonvpn-code",
+        ),
+        pytest.param({"port_forwarding": False}, id="off"),
+    ],
+)
+def test_the_preflight_accepts_port_forwarding_gluetun_does(settings):
+    assert preflight_errors(hostvars(**settings), host="h1") == []
+
+
 # -- the inventories ---------------------------------------------------------------------------
 def inventory_plan(directory: str) -> dict:
     """What playbooks/vars/plan.yml gives the planner for one of the shipped inventories."""
@@ -145,6 +258,7 @@ def inventory_plan(directory: str) -> dict:
         "segments": group_vars.get("mediastack_segments", {}),
         "features": group_vars.get("mediastack_features", {}),
         "services": group_vars.get("mediastack_services", {}),
+        "vpn_port_forwarding": (group_vars.get("mediastack_vpn") or {}).get("port_forwarding", False),
     }
     return build_plan(CATALOG, inventory)
 

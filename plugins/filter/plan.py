@@ -25,7 +25,8 @@ options:
   inventory:
     description:
       - The inventory seen by the planner, with keys C(hosts) (host name to its list of groups),
-        C(domain), C(segments), C(features), C(services) and C(auth_groups).
+        C(domain), C(segments), C(features), C(services), C(auth_groups), C(cookie_domain) and
+        C(vpn_port_forwarding) (whether the VPN gateway asks the provider to forward a port).
       - The collection's playbooks build it from C(mediastack_*) variables.
     type: dict
     required: true

@@ -119,6 +119,9 @@ DEFAULTS = {
     "backup": [],
     "gpu": "none",
     "depends_on": [],
+    # "vpn": run in the VPN gateway's namespace whenever the plan has the gateway (the ``vpn``
+    # feature); without it the service joins its own segments, and the planner drops the gateway
+    # from its depends_on.
     "network_mode": "",
     # Shared stores (DATABASES) the service uses: a role and a database named after the service.
     "databases": [],

@@ -330,7 +330,13 @@ VPN_KEYS = (
     "server_countries",
     "server_cities",
     "server_hostnames",
+    "port_forwarding",
+    "port_forwarding_provider",
 )
+#: Providers whose port forwarding the pinned Gluetun (v3.41.1) implements, as it names them, and
+#: that need nothing beyond the WireGuard settings. Private Internet Access is left out: its port
+#: forwarding signs in with the account's user and password, which the platform does not take yet.
+PORT_FORWARDING_PROVIDERS = ("perfect privacy", "privatevpn", "protonvpn")
 #: What the custom provider (any WireGuard server) needs besides the key and addresses.
 VPN_CUSTOM_KEYS = ("public_key", "endpoint_ip", "endpoint_port")
 WIREGUARD_KEY_BYTES = 32
@@ -393,11 +399,38 @@ def check_vpn(value: object, enabled: bool, host: str) -> list[str]:
         errors.append(_invalid(f"{variable}.addresses", host, "it is not a list of address/prefix", todo))
     if provider == "custom":
         errors += _check_custom_endpoint(value, host)
+    errors += _check_port_forwarding(value, host)
     for key in ("server_countries", "server_cities", "server_hostnames"):
         entries = value.get(key, [])
         if not isinstance(entries, list) or not all(isinstance(item, str) and item for item in entries):
             errors.append(_invalid(f"{variable}.{key}", host, "it is not a list of names", "Give a list of text"))
     return errors
+
+
+def _check_port_forwarding(value: Mapping, host: str) -> list[str]:
+    """``port_forwarding`` is a boolean; on, the provider whose port forwarding code Gluetun runs
+    (``port_forwarding_provider``, else ``provider``) must be one it implements."""
+    variable = "mediastack_vpn.port_forwarding"
+    enabled = value.get("port_forwarding", False)
+    if not isinstance(enabled, bool):
+        return [_invalid(variable, host, f"{enabled!r} is not true or false", "Set it to true or false")]
+    chosen = value.get("port_forwarding_provider")
+    if chosen is not None and not enabled:
+        cause = "it is set but port forwarding is off"
+        todo = "Remove it, or set mediastack_vpn.port_forwarding: true"
+        return [_invalid(f"{variable}_provider", host, cause, todo)]
+    if not enabled:
+        return []
+    where = f"{variable}_provider" if chosen is not None else "mediastack_vpn.provider"
+    selected = chosen if chosen is not None else value.get("provider")
+    if selected not in PORT_FORWARDING_PROVIDERS:
+        cause = f"Gluetun forwards ports only for {', '.join(PORT_FORWARDING_PROVIDERS)}, not for {selected!r}"
+        todo = (
+            "Use a provider that forwards ports (with provider custom, name its port forwarding code in "
+            f"{variable}_provider), or set {variable}: false"
+        )
+        return [_invalid(where, host, cause, todo)]
+    return []
 
 
 def _interface(text: object) -> bool:

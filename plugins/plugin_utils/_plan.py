@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, VPN_GATEWAY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
     DEFAULT_ENTRY_BIND_ADDRESS,
     DEFAULT_ENTRY_PORTS,
@@ -65,6 +65,11 @@ def balancer_port(catalog: Mapping) -> int:
 def replicated(plan: Mapping, name: str) -> bool:
     """Whether the plan runs several copies of ``name``."""
     return plan["services"][name].get("replicas", 1) > 1
+
+
+def behind_gateway(plan: Mapping, name: str) -> bool:
+    """Whether ``name`` runs in the VPN gateway's network namespace in this plan."""
+    return (plan["services"].get(name) or {}).get("network_mode") == "vpn"
 
 
 def _feature_on(feature: str, features: Mapping) -> bool:
@@ -155,6 +160,8 @@ class _Planner:
                 chosen.append(name)
         for name in chosen:
             for dependency in self.catalog[name]["depends_on"]:
+                if dependency == VPN_GATEWAY and self.catalog[name]["network_mode"] == "vpn":
+                    continue  # without the gateway, the service joins its own segments
                 if dependency not in chosen:
                     self.problem(
                         f"mediastack_services.{dependency}.enabled",
@@ -240,6 +247,7 @@ class _Planner:
                             addresses[segment] = address
                 copies.append(addresses)
             version = str((self.overrides.get(name) or {}).get("version", service["version"]))
+            behind = service["network_mode"] == "vpn" and VPN_GATEWAY in enabled
             services[name] = {
                 "host": host,
                 "layer": service["layer"],
@@ -253,12 +261,18 @@ class _Planner:
                 "replica_addresses": copies,
                 # The host ports it publishes on its host: only Traefik's entry, on bridge segments.
                 "published": self.published(name),
+                # "vpn": in the VPN gateway's namespace, reached at the gateway's addresses.
+                "network_mode": "vpn" if behind else "",
             }
+            if name == VPN_GATEWAY:
+                # Whether the gateway asks the provider to forward a port (mediastack_vpn.port_forwarding).
+                services[name]["port_forwarding"] = self.inventory.get("vpn_port_forwarding") is True
         routes = self.routes(services)
         self.check_groups(routes)
         self.check_load_balancer(services)
         self.check_reads(services)
         self.check_segment_driver(services)
+        self.check_gateway(services)
         plan = {
             "domain": self.domain,
             "segment_driver": self.segment_driver,
@@ -382,6 +396,19 @@ class _Planner:
                 f"Set {variable}: macvlan, with the parent interface of each segment on every host "
                 "(mediastack_segment_parents), for an inventory of several hosts; or put every layer on one host",
             )
+    def check_gateway(self, services: Mapping) -> None:
+        """A service in the VPN gateway's namespace runs in the gateway's compose project."""
+        gateway = services.get(VPN_GATEWAY)
+        for name, service in sorted(services.items()):
+            if service["network_mode"] != "vpn" or gateway is None:
+                continue
+            if (service["host"], service["layer"]) != (gateway["host"], gateway["layer"]):
+                self.problem(
+                    f"mediastack_services.{name}.host",
+                    f"{name} runs in the network namespace of {VPN_GATEWAY}, which runs on {gateway['host']}, "
+                    f"not on {service['host']}",
+                    f"Place {name} and {VPN_GATEWAY} on the same host, or turn the VPN off (mediastack_features.vpn)",
+                )
 
     def host_layers(self, services: Mapping) -> dict[str, dict]:
         hosts: dict[str, dict] = {}

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
     PEER_PLACEHOLDER,
+    VPN_GATEWAY,
     joins,
-    reached_through,
 )
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replicated
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replicated
 
 HOMEPAGE = "homepage"
 
@@ -31,9 +31,10 @@ def reach(plan: Mapping, source: str, target: str) -> str:
     raise ValueError(f"{source} shares no segment with {target}")
 
 
-def backend_service(catalog: Mapping, name: str) -> str:
-    """The service whose addresses carry ``name``'s traffic: itself, or the VPN gateway."""
-    return reached_through(catalog, name)
+def backend_service(plan: Mapping, name: str) -> str:
+    """The service whose addresses carry ``name``'s traffic: the VPN gateway for a service the plan
+    runs in its namespace (``network_mode: vpn`` with the gateway planned), otherwise itself."""
+    return VPN_GATEWAY if behind_gateway(plan, name) else name
 
 
 def open_without_sign_in(route: Mapping, path: str) -> bool:
@@ -58,7 +59,7 @@ def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
         return None
     if HOMEPAGE in plan["services"] and not replicated(plan, name):
         try:
-            return f"http://{reach(plan, HOMEPAGE, backend_service(catalog, name))}:{route['port']}"
+            return f"http://{reach(plan, HOMEPAGE, backend_service(plan, name))}:{route['port']}"
         except ValueError:
             pass
     api = dashboard.get("widget_api", "/")
@@ -74,13 +75,13 @@ def peer_environment(plan: Mapping, catalog: Mapping, name: str) -> dict[str, st
     their segments, where the plan lacks the peer or gives the two no segment in common.
     """
     services = plan["services"]
-    viewer = backend_service(catalog, name)
+    viewer = backend_service(plan, name)
 
     def fill(variable: str, match: re.Match) -> str:
         peer, value = match.groups()
         if value == "port":
             return str(catalog[peer]["port"])
-        backend = backend_service(catalog, peer)
+        backend = backend_service(plan, peer)
         if peer not in services or backend not in services:
             raise ValueError(
                 f"Cannot render {variable} for {name}: its peer {peer} is not planned. "

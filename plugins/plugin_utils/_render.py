@@ -20,6 +20,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_PROXY,
     LOAD_BALANCER,
     balancer_port,
+    behind_gateway,
     replica_name,
     replicated,
 )
@@ -32,6 +33,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     HOMEPAGE,
     HOMEPAGE_KEYS_DIR,
+    TORRENT_CLIENT,
+    TORRENT_WEBUI_VARIABLE,
     environment_secrets,
     homepage_file_variable,
     homepage_variable,
@@ -167,7 +170,7 @@ def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
     The segments the clients join (the media segment), plus the segment of every flow of the
     plan that starts or ends at one of them or at the gateway; sorted by address.
     """
-    behind = {name for name in plan["services"] if catalog[name]["network_mode"] == "vpn"}
+    behind = {name for name in plan["services"] if behind_gateway(plan, name)}
     if not behind:
         return []
     segments = {segment for name in behind for segment in plan["services"][name]["segments"]}
@@ -221,6 +224,48 @@ def _variables(settings: Mapping, names: Mapping[str, str]) -> dict:
     }
 
 
+def port_forwarding_command(url: str, username: str) -> str:
+    """Gluetun's ``VPN_PORT_FORWARDING_UP_COMMAND``: sign in to qBittorrent's WebUI API at ``url``
+    and set its listen port to the forwarded one (Gluetun puts it in place of ``{{PORT}}``).
+
+    The password is read from the gateway's environment by the shell, so it stands neither in the
+    compose file nor in the command Gluetun logs. The sign-in retries while qBittorrent is not yet
+    listening (the gateway starts first, and forwards as soon as the tunnel is up). Gluetun splits
+    the command as a POSIX shell would and runs it without a shell, hence ``/bin/sh -c``.
+    """
+    base = f"{url.rstrip('/')}/api/v2"
+    # The session cookie stays in the gateway container's own /tmp, and is removed at the end.
+    cookies = "/tmp/qbittorrent.cookies"  # noqa: S108 - in the container, which no one else shares
+    script = (
+        f"wget -q -O /dev/null --retry-connrefused --tries=30 --waitretry=10 --keep-session-cookies "
+        f'--save-cookies {cookies} --post-data "username={username}&password=${TORRENT_WEBUI_VARIABLE}" '
+        f"{base}/auth/login && "
+        f'wget -q -O /dev/null --load-cookies {cookies} --post-data "json={{\\"listen_port\\":{{{{PORT}}}}}}" '
+        f"{base}/app/setPreferences; "
+        f"status=$?; rm -f {cookies}; exit $status"
+    )
+    return f"/bin/sh -c '{script}'"
+
+
+def port_forwarding_environment(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """The VPN gateway's port forwarding variables, when the plan asks for it: on, the provider's
+    port forwarding code where ``mediastack_vpn.port_forwarding_provider`` names one (the custom
+    provider), and the command that gives qBittorrent the forwarded port when it runs behind it."""
+    if not plan["services"][VPN_GATEWAY].get("port_forwarding"):
+        return {}
+    environment = {"VPN_PORT_FORWARDING": "on"}
+    provider = (settings.get("vpn") or {}).get("port_forwarding_provider")
+    if provider:
+        environment["VPN_PORT_FORWARDING_PROVIDER"] = str(provider)
+    if behind_gateway(plan, TORRENT_CLIENT):
+        # Compose interpolates ``$`` in the compose file; ``$$`` reaches the container as one ``$``.
+        # Both share the gateway's namespace, so qBittorrent's WebUI answers on the loopback address.
+        url = f"http://127.0.0.1:{catalog[TORRENT_CLIENT]['port']}"
+        command = port_forwarding_command(url, catalog[TORRENT_CLIENT]["configure"]["fields"]["username"])
+        environment["VPN_PORT_FORWARDING_UP_COMMAND"] = command.replace("$", "$$")
+    return environment
+
+
 def inventory_secrets(settings: Mapping, name: str) -> dict:
     """Secret variables a service takes from the inventory rather than the secrets store.
 
@@ -251,6 +296,7 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
     if name == VPN_GATEWAY:
         environment.update(_variables(settings, VPN_VARIABLES))
+        environment.update(port_forwarding_environment(plan, catalog, settings))
         if vpn_outbound_subnets(plan, catalog):
             environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
     if name == HOMEPAGE:
@@ -304,7 +350,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
             service[key] = entry[key] if isinstance(entry[key], bool) else list(entry[key])
     if entry["healthcheck"]:
         service["healthcheck"] = {"test": list(entry["healthcheck"]), **HEALTHCHECK_TIMING}
-    if entry["network_mode"] == "vpn":
+    if behind_gateway(plan, name):
         service["network_mode"] = f"service:{VPN_GATEWAY}"
     else:
         service["hostname"] = name
@@ -450,7 +496,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
         else:
-            backend = backend_service(catalog, name)
+            backend = backend_service(plan, name)
             address = reach(plan, ENTRY_PROXY, backend)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{route['port']}"}]}}
@@ -597,7 +643,7 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     jobs = []
     for name, placed in sorted(services.items()):
         metrics = catalog[name]["metrics"]
-        backend = backend_service(catalog, name)
+        backend = backend_service(plan, name)
         shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
         if not metrics or not shared:
             continue

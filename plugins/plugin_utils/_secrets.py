@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import HOMEPAGE, widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
@@ -62,11 +64,29 @@ def widget_secrets(plan: Mapping, catalog: Mapping) -> list[dict]:
     return found
 
 
+#: The torrent client whose listen port the VPN gateway sets to the port the provider forwards.
+TORRENT_CLIENT = "qbittorrent"
+#: Where the VPN gateway finds the torrent client's WebUI password (its env file, from the store).
+TORRENT_WEBUI_VARIABLE = "QBITTORRENT_WEBUI_PASSWORD"
+
+
+def gateway_secrets(plan: Mapping) -> list[dict]:
+    """The VPN gateway's keys from the store: qBittorrent's WebUI password, with which its port
+    forwarding command signs in to set the forwarded listen port (``_render.port_forwarding_command``)."""
+    gateway = plan["services"].get(VPN_GATEWAY) or {}
+    if not gateway.get("port_forwarding") or not behind_gateway(plan, TORRENT_CLIENT):
+        return []
+    return [{"name": f"{TORRENT_CLIENT}.webui_password", "env": TORRENT_WEBUI_VARIABLE}]
+
+
 def environment_secrets(plan_service: str, catalog: Mapping, plan: Mapping | None = None) -> list[dict]:
-    """The secrets that reach ``plan_service`` through its environment: its own, and Homepage's widget keys."""
+    """The secrets that reach ``plan_service`` through its environment: its own, Homepage's widget
+    keys, and the VPN gateway's password of the torrent client whose port it forwards."""
     own = [secret for secret in catalog[plan_service]["secrets"] if "env" in secret]
     if plan is not None and plan_service == HOMEPAGE:
         own = own + widget_secrets(plan, catalog)
+    if plan is not None and plan_service == VPN_GATEWAY:
+        own = own + gateway_secrets(plan)
     return own
 
 

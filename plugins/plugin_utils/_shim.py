@@ -67,7 +67,7 @@ def container_addresses(plan: Mapping, catalog: Mapping, host: str, segment: str
     found = {
         ipaddress.IPv4Address(copy[segment])
         for name, service in plan["services"].items()
-        if service["host"] == host and backend_service(catalog, name) == name
+        if service["host"] == host and backend_service(plan, name) == name
         for copy in service.get("replica_addresses") or [service["addresses"]]
         if segment in copy
     }

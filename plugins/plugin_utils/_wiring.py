@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
@@ -52,7 +52,7 @@ def endpoint(plan: Mapping, catalog: Mapping, name: str) -> dict:
     bridge's gateway address is the host's; macvlan: through the host's shim link), with ``port``
     and the ``url`` built from them.
     """
-    backend = backend_service(catalog, name)
+    backend = backend_service(plan, name)
     placed = plan["services"][backend]
     for segment in CONFIGURE_SEGMENTS:
         if segment in placed["addresses"]:
@@ -65,8 +65,8 @@ def endpoint(plan: Mapping, catalog: Mapping, name: str) -> dict:
 
 def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> dict:
     """The target's address, port and URL as ``source`` reaches it (through the VPN gateway if need be)."""
-    backend = backend_service(catalog, target)
-    viewer = backend_service(catalog, source)
+    backend = backend_service(plan, target)
+    viewer = backend_service(plan, source)
     return _reached(reach(plan, viewer, backend), _port(catalog, target))
 
 
@@ -129,7 +129,13 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             for app in downloaders
         ],
         "download_clients": [
-            {"service": name, **endpoint(plan, catalog, name), "implementation": _implementation(catalog, name)}
+            {
+                "service": name,
+                **endpoint(plan, catalog, name),
+                "implementation": _implementation(catalog, name),
+                # In the VPN gateway's namespace: qBittorrent is then bound to the tunnel's interface.
+                "behind_vpn": behind_gateway(plan, name),
+            }
             for name in clients
         ],
         "servarr": [],

@@ -84,7 +84,9 @@ def rendered(text: str, variables: dict) -> str:
 def calls(topology: str, api_host: str = "") -> list[tuple[str, str, str]]:
     """(task, the address its url names, the host delegate_to runs it on) for every API call."""
     hosts, pins = TOPOLOGIES[topology]
-    plan = build_plan(CATALOG, {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins})
+    driver = "macvlan" if len(hosts) > 1 else "bridge"  # several hosts share segments through macvlan only
+    inventory = {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins}
+    plan = build_plan(CATALOG, {**inventory, "segment_driver": driver})
     wired = wiring(plan, CATALOG, {})
     common = {
         "configure_api_host": api_host,
@@ -108,7 +110,9 @@ def calls(topology: str, api_host: str = "") -> list[tuple[str, str, str]]:
 def owners(topology: str) -> dict[str, str]:
     """Address -> the inventory host whose containers hold it."""
     hosts, pins = TOPOLOGIES[topology]
-    plan = build_plan(CATALOG, {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins})
+    driver = "macvlan" if len(hosts) > 1 else "bridge"  # several hosts share segments through macvlan only
+    inventory = {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins}
+    plan = build_plan(CATALOG, {**inventory, "segment_driver": driver})
     services = plan["services"].values()
     return {address: service["host"] for service in services for address in service["addresses"].values()}
 

@@ -86,6 +86,18 @@ def test_multi_host_splits_the_layers(multi):
     assert not (multi / "media1/config/traefik").exists()
 
 
+def test_multi_host_runs_both_download_clients_on_the_content_host(multi):
+    # Without the VPN (the example's default) on the media segment, each at its own address.
+    plan = yaml.safe_load((multi / "plan.yaml").read_text(encoding="utf-8"))
+    compose = yaml.safe_load((multi / "media1/compose/content/compose.yaml").read_text(encoding="utf-8"))
+    for name in ("qbittorrent", "sabnzbd"):
+        assert plan["services"][name]["host"] == "media1", name
+        address = plan["services"][name]["addresses"]["media"]
+        assert compose["services"][name]["networks"] == {"mediastack_media": {"ipv4_address": address}}, name
+        assert "network_mode" not in compose["services"][name], name
+    assert "gluetun" not in plan["services"]
+
+
 def test_the_plan_is_written_beside_the_hosts(multi):
     plan = yaml.safe_load((multi / "plan.yaml").read_text(encoding="utf-8"))
     assert sorted(plan["hosts"]) == ["edge1", "media1", "monitor1", "storage1"]

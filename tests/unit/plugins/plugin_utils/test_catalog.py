@@ -268,7 +268,8 @@ def test_routes_through_the_vpn_gateway(catalog):
     members = sorted(name for name, service in catalog.items() if service["network_mode"] == "vpn")
     assert members == ["qbittorrent", "sabnzbd"]
     for name in members:
-        assert catalog[name]["feature"] == "vpn"
+        # Planned with the content layer, VPN or not: only the gateway depends on the feature.
+        assert catalog[name]["feature"] == ""
         assert catalog[name]["depends_on"] == ["gluetun"]
     assert catalog["qbittorrent"]["route"]["port"] == 8080
     assert catalog["qbittorrent"]["ports"] == {"torrenting": 6881}

@@ -26,6 +26,7 @@ DEVICES = {"dmz": "eth1", "proxy": "eth2", "media": "eth3", "admin": "eth4", "da
 
 def plan(hosts=None, **services):
     inventory = {"hosts": hosts or THREE_HOSTS, "domain": "example.com", "features": {"vpn": True}}
+    inventory["segment_driver"] = "macvlan" if len(inventory["hosts"]) > 1 else "bridge"
     return build_plan(CATALOG, {**inventory, "services": services})
 
 

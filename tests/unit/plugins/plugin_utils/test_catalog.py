@@ -157,7 +157,8 @@ def test_every_image_is_pinned_to_a_release_tag(catalog):
 
 
 def test_the_tags_are_the_chosen_ones(catalog):
-    assert catalog["traefik"]["version"] == "v3.7.11"
+    assert catalog["traefik"]["version"] == "v3.7.15"
+    assert catalog["authelia"]["version"] == "4.39.28"
     assert catalog["haproxy"]["version"] == "3.4.3-alpine"
     assert catalog["postgres"]["version"] == "18.6"
     assert catalog["redis"]["version"] == "8.10.1-alpine"

@@ -26,6 +26,13 @@ DEFAULT_AUTH_GROUPS = ("admins", "users")
 ENTRY_PROXY = "traefik"
 #: The load balancer in front of a routed service that runs several copies.
 LOAD_BALANCER = "haproxy"
+#: Services the catalog no longer carries: the cause and what to do instead.
+RETIRED = {
+    "overseerr": (
+        "Overseerr is archived upstream and is no longer deployed; Seerr serves Plex too",
+        "Move its settings to mediastack_services.seerr and remove mediastack_services.overseerr",
+    ),
+}
 SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version", "replicas")
 
 
@@ -90,6 +97,9 @@ class _Planner:
             self.overrides = {}
             return
         for name, settings in sorted(self.overrides.items()):
+            if name in RETIRED and name not in self.catalog:
+                self.problem(f"mediastack_services.{name}", RETIRED[name][0], RETIRED[name][1])
+                continue
             if name not in self.catalog:
                 known = ", ".join(sorted(self.catalog))
                 self.problem(f"mediastack_services.{name}", "no such service in the catalog", f"Use one of {known}")

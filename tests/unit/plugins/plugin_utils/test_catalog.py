@@ -54,7 +54,6 @@ TABLE = {
     "mylar3": ("content", 67, ["media"]),
     "prowlarr": ("content", 68, ["media"]),
     "seerr": ("content", 69, ["media"]),
-    "overseerr": ("content", 70, ["media"]),
     "prometheus": ("observability", 80, ["admin"]),
     "alertmanager": ("observability", 81, ["admin"]),
     "grafana": ("observability", 82, ["admin", "data"]),
@@ -99,7 +98,6 @@ USER_APPS = {
     "kavita",
     "calibre-web",
     "seerr",
-    "overseerr",
     "jellystat",
     "tautulli",
 }
@@ -159,6 +157,7 @@ def test_every_image_is_pinned_to_a_release_tag(catalog):
 def test_the_tags_are_the_chosen_ones(catalog):
     assert catalog["traefik"]["version"] == "v3.7.15"
     assert catalog["authelia"]["version"] == "4.39.28"
+    assert catalog["seerr"]["version"] == "v3.5.0"
     assert catalog["haproxy"]["version"] == "3.4.3-alpine"
     assert catalog["postgres"]["version"] == "18.6"
     assert catalog["redis"]["version"] == "8.10.1-alpine"
@@ -277,14 +276,13 @@ def test_routes_through_the_vpn_gateway(catalog):
 
 def test_features_choose_between_plex_and_jellyfin_companions(catalog):
     assert sorted(name for name, service in catalog.items() if service["feature"] == "plex") == [
-        "overseerr",
         "plex",
         "tautulli",
     ]
-    assert sorted(name for name, service in catalog.items() if service["feature"] == "!plex") == [
-        "jellystat",
-        "seerr",
-    ]
+    assert sorted(name for name, service in catalog.items() if service["feature"] == "!plex") == ["jellystat"]
+    # Overseerr is archived upstream: Seerr takes requests with Plex as without it.
+    assert "overseerr" not in catalog
+    assert catalog["seerr"]["feature"] == ""
     assert catalog["gluetun"]["feature"] == "vpn"
 
 

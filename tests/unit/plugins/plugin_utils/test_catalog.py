@@ -158,6 +158,8 @@ def test_the_tags_are_the_chosen_ones(catalog):
     assert catalog["traefik"]["version"] == "v3.7.15"
     assert catalog["authelia"]["version"] == "4.39.28"
     assert catalog["seerr"]["version"] == "v3.5.0"
+    assert catalog["readarr"]["image"] == "ghcr.io/pennydreadful/bookshelf"
+    assert catalog["readarr"]["version"] == "hardcover-v0.4.20.129"
     assert catalog["haproxy"]["version"] == "3.4.3-alpine"
     assert catalog["postgres"]["version"] == "18.6"
     assert catalog["redis"]["version"] == "8.10.1-alpine"
@@ -298,6 +300,7 @@ def test_deprecated_services_say_why(catalog):
     assert "Alloy" in catalog["promtail"]["deprecated"]
     assert "3.6.3" in catalog["promtail"]["deprecated"]
     assert "2025" in catalog["readarr"]["deprecated"]
+    assert "Bookshelf" in catalog["readarr"]["deprecated"]
 
 
 def test_dashboard_tiles(catalog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     normalise_entry,
     own_folders,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import RETIRED
 
 ROOT = Path(__file__).resolve().parents[4]
 SERVICES = ROOT / "catalog" / "services"
@@ -301,6 +303,24 @@ def test_deprecated_services_say_why(catalog):
     assert "3.6.3" in catalog["promtail"]["deprecated"]
     assert "2025" in catalog["readarr"]["deprecated"]
     assert "Bookshelf" in catalog["readarr"]["deprecated"]
+
+
+def lookup_description() -> str:
+    """The catalog lookup's DOCUMENTATION description, as ansible-doc shows it."""
+    tree = ast.parse((ROOT / "plugins" / "lookup" / "catalog.py").read_text())
+    [documentation] = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [getattr(target, "id", "") for target in node.targets] == ["DOCUMENTATION"]
+    ]
+    return " ".join(yaml.safe_load(documentation)["description"])
+
+
+def test_ansible_doc_names_every_deprecated_and_retired_service(catalog):
+    description = lookup_description()
+    for name in [name for name, service in catalog.items() if service["deprecated"]] + sorted(RETIRED):
+        assert f"C({name})" in description, name
+    assert "Bookshelf" in description
 
 
 def test_dashboard_tiles(catalog):

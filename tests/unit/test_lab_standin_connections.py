@@ -222,7 +222,9 @@ def authelia_app(stores: dict) -> authelia_tests.standin.App:
     document["session"] = {**authelia_tests.EXAMPLE["session"], **stores.get("session", {})}
     settings = authelia_tests.standin.parse_configuration(document)
     users = authelia_tests.standin.parse_users(authelia_tests.USERS)
-    return authelia_tests.standin.App(settings, users, log=lambda _line: None)
+    app = authelia_tests.standin.App(settings, users, log=lambda _line: None)
+    app.check_stores = True
+    return app
 
 
 def test_the_portal_standin_opens_the_stores_its_configuration_names():
@@ -243,3 +245,32 @@ def test_the_portal_standin_opens_the_stores_its_configuration_names():
             answer = authelia_tests.call(address, "GET", "/api/health")
     assert answer.status == 503
     assert answer.json()["unreachable"][0].startswith(f"session.redis.host names 127.0.0.1:{shut}")
+
+
+def test_the_portal_program_checks_its_stores(tmp_path):
+    port = free_port()
+    with listener() as postgres, closed_port() as shut:
+        document = {
+            **authelia_tests.EXAMPLE,
+            "server": {"address": f"tcp://127.0.0.1:{port}/"},
+            "storage": {"postgres": {"address": f"tcp://127.0.0.1:{postgres}"}},
+            "session": {**authelia_tests.EXAMPLE["session"], "redis": {"host": "127.0.0.1", "port": shut}},
+        }
+        path = authelia_tests.write_config(tmp_path, document)
+        command = [sys.executable, str(authelia_tests.STANDIN), "--config", str(path), "--state", str(tmp_path / "x")]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + START_WAIT_S
+            while True:
+                try:
+                    answer = authelia_tests.call(("127.0.0.1", port), "GET", "/api/health")
+                    break
+                except OSError:
+                    assert process.poll() is None and time.monotonic() < deadline, "the stand-in did not start"
+                    time.sleep(0.05)
+        finally:
+            process.terminate()
+            output = process.communicate(timeout=STOP_WAIT_S)[0]
+    assert answer.status == 503
+    assert f"storage.postgres.address names 127.0.0.1:{postgres}: reached" in output
+    assert f"session.redis.host names 127.0.0.1:{shut}: unhealthy until it can be reached" in output

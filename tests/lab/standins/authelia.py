@@ -522,7 +522,8 @@ class Settings:
     totp_digits: int = 6
     totp_algorithm: str = "sha1"
     totp_skew: int = 1
-    #: The stores the configuration names, as (option, host, port): opened on every health check.
+    #: The stores the configuration names, as (option, host, port): the program opens them on
+    #: every health check.
     stores: tuple[tuple[str, str, int], ...] = ()
 
 
@@ -936,6 +937,10 @@ PORTAL_PAGE = (
 class App:
     """The stand-in's endpoints as a function from request to Reply; the HTTP server only carries it."""
 
+    #: Whether the health check opens the stores the configuration names: the program sets it; a
+    #: test that serves the app in-process with a planned configuration leaves it off.
+    check_stores = False
+
     def __init__(
         self,
         settings: Settings,
@@ -979,7 +984,7 @@ class App:
 
     def _health(self) -> Reply:
         """OK while every store the configuration names accepts a connection; else 503 naming them."""
-        problems = _standin.unreachable(self.settings.stores)
+        problems = _standin.unreachable(self.settings.stores) if self.check_stores else []
         return _json(503, {"status": "KO", "unreachable": problems}) if problems else _json(200, {"status": "OK"})
 
     # The portal's own requests arrive through Traefik for the portal's host.
@@ -1143,7 +1148,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"authelia stand-in: {args.config}: {rules} rules, {len(users)} users: understood")
         return 0
     allow_plain = os.environ.get("STANDIN_ALLOW_PLAIN") == "1"
-    server = make_server(App(settings, users, totp_secrets, allow_plain=allow_plain), host, port)
+    app = App(settings, users, totp_secrets, allow_plain=allow_plain)
+    app.check_stores = True
+    server = make_server(app, host, port)
     signal.signal(signal.SIGTERM, _stop)
     bound_host, bound_port = server.server_address[:2]
     print(f"authelia stand-in: listening on {bound_host}:{bound_port} with {rules} rules", flush=True)

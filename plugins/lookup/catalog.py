@@ -13,6 +13,16 @@ description:
     checks each against the catalog's shape (pinned versions, unique address slots, known layers
     and segments) and returns them as one mapping of service name to definition.
   - With terms, returns only the named services, in the order given.
+  - Each entry's C(deprecated) field, when set, says why its upstream is retired or renamed. Today
+    these entries carry one.
+  - C(readarr) keeps its name, but runs Bookshelf (C(ghcr.io/pennydreadful/bookshelf)), the fork
+    of Readarr that speaks Readarr's v1 API; Readarr was retired upstream and LinuxServer.io removed
+    its Readarr image in January 2026. Bookshelf's hardcover build cannot open an old Readarr
+    database.
+  - C(crowdsec-bouncer) runs a forward-auth bouncer that is no longer maintained upstream.
+  - C(promtail) reached end of life upstream on 2026-03-02.
+  - C(overseerr) is gone, since Overseerr is archived upstream; Seerr takes requests with Plex as
+    without it. The planner refuses C(mediastack_services.overseerr) and says to use C(seerr).
 options:
   _terms:
     description: Service names; none returns the whole catalog.

@@ -31,6 +31,13 @@ DEFAULT_AUTH_GROUPS = ("admins", "users")
 ENTRY_PROXY = "traefik"
 #: The load balancer in front of a routed service that runs several copies.
 LOAD_BALANCER = "haproxy"
+#: Services the catalog no longer carries: the cause and what to do instead.
+RETIRED = {
+    "overseerr": (
+        "Overseerr is archived upstream and is no longer deployed; Seerr serves Plex too",
+        "Move its settings to mediastack_services.seerr and remove mediastack_services.overseerr",
+    ),
+}
 SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version", "replicas")
 #: How the segments are made on each host (mediastack_segment_driver): bridges inside one host, or
 #: the site's VLANs shared by several hosts.
@@ -107,6 +114,9 @@ class _Planner:
             self.overrides = {}
             return
         for name, settings in sorted(self.overrides.items()):
+            if name in RETIRED and name not in self.catalog:
+                self.problem(f"mediastack_services.{name}", RETIRED[name][0], RETIRED[name][1])
+                continue
             if name not in self.catalog:
                 known = ", ".join(sorted(self.catalog))
                 self.problem(f"mediastack_services.{name}", "no such service in the catalog", f"Use one of {known}")

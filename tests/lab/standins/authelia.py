@@ -46,7 +46,9 @@ What it implements, and the Authelia documentation page each part follows:
   factors: RFC 6238 TOTP (``totp.period``/``digits``/``algorithm``/``skew``, defaults 30/6/sha1/1)
   against a per-user base32 secret from this stand-in's own state file (``totp: {USER: SECRET}``);
   a lab test computes the code with ``totp_code``. ``GET /api/state``, ``POST /api/logout``,
-  ``GET /api/health`` (``{"status":"OK"}``), and a placeholder page for the portal's other paths.
+  ``GET /api/health`` (``{"status":"OK"}``; 503 while a store the configuration names, the
+  PostgreSQL of ``storage.postgres.address`` or the Redis of ``session.redis``, refuses a
+  connection), and a placeholder page for the portal's other paths.
 * Passwords: argon2 digests (what the collection writes) are checked with ``argon2-cffi``
   (Debian: ``python3-argon2``) when it can be imported, and refused otherwise. A digest of the form
   ``$plain$<password>`` (or ``$plaintext$<password>``, the form Authelia's user-database schema
@@ -81,6 +83,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import yaml
+
+try:  # imported as tests.lab.standins.authelia
+    from . import standin as _standin
+except ImportError:  # run as a program, beside standin.py (in the image: /opt/standin/)
+    import standin as _standin
 
 POLICIES = ("bypass", "one_factor", "two_factor", "deny")
 ANONYMOUS, ONE_FACTOR, TWO_FACTOR = 0, 1, 2
@@ -515,6 +522,9 @@ class Settings:
     totp_digits: int = 6
     totp_algorithm: str = "sha1"
     totp_skew: int = 1
+    #: The stores the configuration names, as (option, host, port): the program opens them on
+    #: every health check.
+    stores: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -536,6 +546,20 @@ def _listen(address: object) -> tuple[str, int, str]:
         raise ConfigError(f"server: option 'address' {address!r} is not a tcp://[host]:port/[path] address")
     host = found["host"].strip("[]") or "0.0.0.0"  # noqa: S104 - an empty host means every address
     return host, int(found["port"] or 9091), (found["path"] or "/").rstrip("/")
+
+
+def store_connections(document: Mapping) -> tuple[tuple[str, str, int], ...]:
+    """The connections the configuration names: PostgreSQL (``storage.postgres.address``, port 5432
+    unless it says) and Redis (``session.redis.host`` and ``port``, 6379 unless it says)."""
+    found = []
+    postgres = ((document.get("storage") or {}).get("postgres") or {}).get("address")
+    match = _ADDRESS_RE.match(postgres) if isinstance(postgres, str) else None
+    if match and match["host"].strip("[]"):
+        found.append(("storage.postgres.address", match["host"].strip("[]"), int(match["port"] or 5432)))
+    redis = (document.get("session") or {}).get("redis") or {}
+    if isinstance(redis, dict) and isinstance(redis.get("host"), str) and redis["host"]:
+        found.append(("session.redis.host", redis["host"], int(redis.get("port") or 6379)))
+    return tuple(found)
 
 
 def _https_under(url: str, domain: str) -> bool:
@@ -600,6 +624,7 @@ def parse_configuration(document: object) -> Settings:
         totp_digits=int(totp.get("digits", 6)),
         totp_algorithm=algorithm,
         totp_skew=int(totp.get("skew", 1)),
+        stores=store_connections(document),
     )
 
 
@@ -912,6 +937,10 @@ PORTAL_PAGE = (
 class App:
     """The stand-in's endpoints as a function from request to Reply; the HTTP server only carries it."""
 
+    #: Whether the health check opens the stores the configuration names: the program sets it; a
+    #: test that serves the app in-process with a planned configuration leaves it off.
+    check_stores = False
+
     def __init__(
         self,
         settings: Settings,
@@ -937,7 +966,7 @@ class App:
             path = path[len(base) :] or "/"
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         routes: dict[str, tuple[tuple[str, ...], Callable[[], Reply]]] = {
-            "/api/health": (("GET", "HEAD"), lambda: _json(200, {"status": "OK"})),
+            "/api/health": (("GET", "HEAD"), self._health),
             AUTHZ_PATH: ((), lambda: self._authz(headers, query, peer)),
             "/api/firstfactor": (("POST",), lambda: self._first_factor(headers, body)),
             "/api/secondfactor/totp": (("POST",), lambda: self._second_factor(headers, body)),
@@ -952,6 +981,11 @@ class App:
         if method not in ("GET", "HEAD"):
             return _text(405)
         return Reply(200, (("Content-Type", "text/html; charset=utf-8"),), PORTAL_PAGE)
+
+    def _health(self) -> Reply:
+        """OK while every store the configuration names accepts a connection; else 503 naming them."""
+        problems = _standin.unreachable(self.settings.stores) if self.check_stores else []
+        return _json(503, {"status": "KO", "unreachable": problems}) if problems else _json(200, {"status": "OK"})
 
     # The portal's own requests arrive through Traefik for the portal's host.
     def _portal_cookie(self, headers: Mapping[str, str]) -> Cookie:
@@ -1114,10 +1148,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"authelia stand-in: {args.config}: {rules} rules, {len(users)} users: understood")
         return 0
     allow_plain = os.environ.get("STANDIN_ALLOW_PLAIN") == "1"
-    server = make_server(App(settings, users, totp_secrets, allow_plain=allow_plain), host, port)
+    app = App(settings, users, totp_secrets, allow_plain=allow_plain)
+    app.check_stores = True
+    server = make_server(app, host, port)
     signal.signal(signal.SIGTERM, _stop)
     bound_host, bound_port = server.server_address[:2]
     print(f"authelia stand-in: listening on {bound_host}:{bound_port} with {rules} rules", flush=True)
+    for option, store_host, store_port in settings.stores:
+        failed = _standin.unreachable([(option, store_host, store_port)])
+        outcome = f"unhealthy until it can be reached: {failed[0]}" if failed else "reached"
+        print(f"authelia stand-in: {option} names {store_host}:{store_port}: {outcome}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

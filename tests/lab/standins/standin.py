@@ -17,6 +17,12 @@ the service catalog:
 Started as root with PUID and PGID set (the LinuxServer.io convention: runs_as puid), it first
 becomes that user, as those images do. Arguments (a compose `command`) are logged and ignored.
 
+It opens, at start and on every health request, each connection its environment names (the
+variables the plan fills with another service's address: a database's or Redis's host and port,
+an upstream URL; see `named_connections`), and its health paths answer 503, naming what it could
+not reach, while any of them fails: a wrong address anywhere leaves the stand-in unhealthy, as it
+would leave the real service failing.
+
 `standin.py --probe` is the health check of images whose upstream check is a program of its own
 (/healthchecker, /gluetun-entrypoint healthcheck, ...): it asks the first health path (or `/`)
 on the first port over loopback and exits 0 on a 200.
@@ -25,17 +31,32 @@ on the first port over loopback and exits 0 on a 200.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
+import re
 import signal
 import socket
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PROBE_TIMEOUT_S = 5
+#: How long one connection attempt of the health check may take.
+CONNECT_TIMEOUT_S = 1.0
+#: Variable name endings that name another service's address.
+ADDRESS_SUFFIXES = ("_HOST", "_HOSTNAME", "_IP", "_ADDRESS", "_ADDR", "_SERVER", "_URL", "_URI")
+#: Variables that name addresses but no connection the service opens: the names clients may use
+#: for it (HOMEPAGE_ALLOWED_HOSTS), and the VPN's endpoint, which WireGuard reaches over UDP.
+NOT_CONNECTIONS = re.compile(r"ALLOWED|^VPN_|^STANDIN_|SUBNETS")
+#: The port a bare host is reached on, by the first word of its variable, when no <PREFIX>_PORT says.
+DEFAULT_PORTS = {"DB": 5432, "POSTGRES": 5432, "PG": 5432, "REDIS": 6379, "MYSQL": 3306}
+SCHEME_PORTS = {"http": 80, "https": 443, "postgres": 5432, "postgresql": 5432, "redis": 6379, "rediss": 6379}
+HOST_PATTERN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
 
 
 def setting(name: str) -> str:
@@ -60,6 +81,77 @@ def log(message: str) -> None:
     print(f"standin[{SERVICE}] {message}", flush=True)
 
 
+def _host(text: str) -> str | None:
+    """`text` as a host name or address (brackets of an IPv6 address removed), or None."""
+    text = text.strip().removeprefix("[").removesuffix("]")
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(text))
+    return text if HOST_PATTERN.match(text) and not text.replace(".", "").isdigit() else None
+
+
+def _host_port(text: str) -> tuple[str, int] | None:
+    """`HOST:PORT` (or `[V6]:PORT`) as a pair, or None."""
+    host, colon, port = text.strip().rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    found = _host(host)
+    return (found, int(port)) if found else None
+
+
+def _url(text: str) -> tuple[str, int] | None:
+    """A URL's host and port (the scheme's port when it names none), or None."""
+    parts = urllib.parse.urlsplit(text.strip())
+    if parts.scheme not in SCHEME_PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port or SCHEME_PORTS[parts.scheme]
+    except ValueError:
+        return None
+    found = _host(parts.hostname)
+    return (found, port) if found else None
+
+
+def named_connections(environ: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """The connections an environment names, as (variable, host, port), sorted by variable.
+
+    A variable counts when its name ends like an address (`_HOST`, `_HOSTNAME`, `_IP`, `_URL`,
+    ...) and its value is a URL, `HOST:PORT`, or a bare host whose port `<PREFIX>_PORT` gives (or
+    the default port of its first word: `DB_`, `POSTGRES_` 5432, `REDIS_` 6379). Values that are
+    lists, paths or anything else name no connection; so do the names in NOT_CONNECTIONS.
+    """
+    found = []
+    for name, value in sorted(environ.items()):
+        if not name.endswith(ADDRESS_SUFFIXES) or NOT_CONNECTIONS.search(name) or not value.strip():
+            continue
+        pair = _url(value) if "://" in value else _host_port(value)
+        if pair is None and "://" not in value and _host(value):
+            prefix = name.rsplit("_", 1)[0]
+            port = environ.get(f"{prefix}_PORT", "").strip()
+            if port.isdigit() and 0 < int(port) < 65536:
+                pair = (_host(value), int(port))
+            elif prefix.split("_", 1)[0] in DEFAULT_PORTS:
+                pair = (_host(value), DEFAULT_PORTS[prefix.split("_", 1)[0]])
+        if pair:
+            found.append((name, *pair))
+    return found
+
+
+def unreachable(connections: Iterable[tuple[str, str, int]], timeout: float = CONNECT_TIMEOUT_S) -> list[str]:
+    """Open each connection over TCP (at most `timeout` seconds each), closing it at once; one line
+    per connection that could not be opened, naming its variable."""
+    problems = []
+    for name, host, port in connections:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                pass
+        except OSError as error:
+            problems.append(f"{name} names {host}:{port}, which cannot be reached: {error}")
+    return problems
+
+
+CONNECTIONS = named_connections(os.environ)
+
+
 class Handler(BaseHTTPRequestHandler):
     """Answers the health paths, the metrics path and `/`; 404 elsewhere."""
 
@@ -80,6 +172,10 @@ class Handler(BaseHTTPRequestHandler):
             document = {"service": SERVICE, "standin": True, "upstream": UPSTREAM, "path": path}
             if status == 404:
                 document["error"] = "not found: a stand-in answers only its health, metrics and / paths"
+            elif path in HEALTH_PATHS:
+                problems = unreachable(CONNECTIONS)
+                if problems:
+                    status, document["unreachable"] = 503, problems
             body, content_type = json.dumps(document).encode() + b"\n", "application/json"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -135,6 +231,21 @@ def become_puid_user() -> None:
     log(f"running as PUID {uid} / PGID {gid}")
 
 
+def log_connections(connections: list[tuple[str, str, int]]) -> list[str]:
+    """Try the connections the environment names and log each outcome (at start); the problems."""
+    problems = []
+    for connection in connections:
+        failed = unreachable([connection])
+        name, host, port = connection
+        log(f"{name} names {host}:{port}: {'unhealthy until it can be reached' if failed else 'reached'}")
+        problems += failed
+    for problem in problems:
+        log(problem)
+    if not connections:
+        log("its environment names no connection to check")
+    return problems
+
+
 def serve() -> int:
     """Listen on every port until SIGTERM or SIGINT."""
     if not PORTS:
@@ -153,6 +264,7 @@ def serve() -> int:
         f"stand-in for {UPSTREAM or SERVICE} as uid {os.getuid()}: ports {', '.join(map(str, PORTS))}, "
         f"health {', '.join(HEALTH_PATHS) or '/'}" + (f", metrics {METRICS_PATH}" if METRICS_PATH else "")
     )
+    log_connections(CONNECTIONS)
     stop.wait()
     for server in servers:
         server.shutdown()

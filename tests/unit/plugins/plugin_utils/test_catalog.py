@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     normalise_entry,
     own_folders,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import RETIRED
 
 ROOT = Path(__file__).resolve().parents[4]
 SERVICES = ROOT / "catalog" / "services"
@@ -54,7 +56,6 @@ TABLE = {
     "mylar3": ("content", 67, ["media"]),
     "prowlarr": ("content", 68, ["media"]),
     "seerr": ("content", 69, ["media"]),
-    "overseerr": ("content", 70, ["media"]),
     "prometheus": ("observability", 80, ["admin"]),
     "alertmanager": ("observability", 81, ["admin"]),
     "grafana": ("observability", 82, ["admin", "data"]),
@@ -99,7 +100,6 @@ USER_APPS = {
     "kavita",
     "calibre-web",
     "seerr",
-    "overseerr",
     "jellystat",
     "tautulli",
 }
@@ -157,7 +157,11 @@ def test_every_image_is_pinned_to_a_release_tag(catalog):
 
 
 def test_the_tags_are_the_chosen_ones(catalog):
-    assert catalog["traefik"]["version"] == "v3.7.11"
+    assert catalog["traefik"]["version"] == "v3.7.15"
+    assert catalog["authelia"]["version"] == "4.39.28"
+    assert catalog["seerr"]["version"] == "v3.5.0"
+    assert catalog["readarr"]["image"] == "ghcr.io/pennydreadful/bookshelf"
+    assert catalog["readarr"]["version"] == "hardcover-v0.4.20.129"
     assert catalog["haproxy"]["version"] == "3.4.3-alpine"
     assert catalog["postgres"]["version"] == "18.6"
     assert catalog["redis"]["version"] == "8.10.1-alpine"
@@ -277,14 +281,13 @@ def test_routes_through_the_vpn_gateway(catalog):
 
 def test_features_choose_between_plex_and_jellyfin_companions(catalog):
     assert sorted(name for name, service in catalog.items() if service["feature"] == "plex") == [
-        "overseerr",
         "plex",
         "tautulli",
     ]
-    assert sorted(name for name, service in catalog.items() if service["feature"] == "!plex") == [
-        "jellystat",
-        "seerr",
-    ]
+    assert sorted(name for name, service in catalog.items() if service["feature"] == "!plex") == ["jellystat"]
+    # Overseerr is archived upstream: Seerr takes requests with Plex as without it.
+    assert "overseerr" not in catalog
+    assert catalog["seerr"]["feature"] == ""
     assert catalog["gluetun"]["feature"] == "vpn"
 
 
@@ -300,6 +303,25 @@ def test_deprecated_services_say_why(catalog):
     assert "Alloy" in catalog["promtail"]["deprecated"]
     assert "3.6.3" in catalog["promtail"]["deprecated"]
     assert "2025" in catalog["readarr"]["deprecated"]
+    assert "Bookshelf" in catalog["readarr"]["deprecated"]
+
+
+def lookup_description() -> str:
+    """The catalog lookup's DOCUMENTATION description, as ansible-doc shows it."""
+    tree = ast.parse((ROOT / "plugins" / "lookup" / "catalog.py").read_text())
+    [documentation] = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [getattr(target, "id", "") for target in node.targets] == ["DOCUMENTATION"]
+    ]
+    return " ".join(yaml.safe_load(documentation)["description"])
+
+
+def test_ansible_doc_names_every_deprecated_and_retired_service(catalog):
+    description = lookup_description()
+    for name in [name for name, service in catalog.items() if service["deprecated"]] + sorted(RETIRED):
+        assert f"C({name})" in description, name
+    assert "Bookshelf" in description
 
 
 def test_dashboard_tiles(catalog):

@@ -169,6 +169,11 @@ def test_overrides_change_subdomain_policy_and_version():
             "Cannot plan mediastack_services.sonar: no such service in the catalog",
         ),
         (
+            {"services": {"overseerr": {"enabled": True}}},
+            "Cannot plan mediastack_services.overseerr: Overseerr is archived upstream and is no longer deployed; "
+            "Seerr serves Plex too. Move its settings to mediastack_services.seerr",
+        ),
+        (
             {"services": {"jellyfin": {"subdomain": "sonarr"}}},
             "Cannot plan mediastack_services.sonarr.subdomain: sonarr.example.com is already the route of jellyfin",
         ),
@@ -223,6 +228,7 @@ def test_overrides_change_subdomain_policy_and_version():
     ],
     ids=[
         "unknown-service",
+        "retired-overseerr",
         "subdomain-twice",
         "layer-on-no-host",
         "undefined-group",

@@ -313,6 +313,22 @@ def test_the_probe_judges_the_tables_chains(policies, problem):
     assert found == (None if problem is None else f"table inet gluetun_standin: {problem}, not policy drop")
 
 
+def test_standin_py_probe_runs_the_images_own_program(tmp_path):
+    """The catalog's /gluetun-entrypoint shim runs standin.py --probe: in the Gluetun image that is gluetun.py's."""
+    shutil.copy2(STANDINS / "standin.py", tmp_path / "standin.py")
+    (tmp_path / "own.py").write_text("import sys\nsys.exit(7 if sys.argv[1:] == ['--probe'] else 0)\n")
+    base = {"PATH": os.environ["PATH"], "STANDIN_PORTS": ""}
+
+    def probe(program: str) -> int:
+        env = {**base, "STANDIN_PROGRAM": program}
+        command = [sys.executable, str(tmp_path / "standin.py"), "--probe"]
+        return subprocess.run(command, env=env, capture_output=True, timeout=60, check=False).returncode
+
+    assert probe("own.py") == 7
+    assert probe("standin.py") == 1, "its own probe: no port to ask"
+    assert probe("absent.py") == 1
+
+
 # --- nft itself ----------------------------------------------------------------------------------
 
 
@@ -569,11 +585,13 @@ def test_its_own_network_reaches_the_control_server_and_the_probe_fails_without_
         http = names.inside(names.peer, "curl", "-fsS", "--max-time", "5", f"http://{A_ADDRESS}:{GLUETUN_PORT}/")
         assert http.returncode == 0, http.stderr
         assert json.loads(http.stdout)["service"] == "gluetun"
-        assert names.probe().returncode == 0
+        # The image's health check, /gluetun-entrypoint healthcheck, is a shim running standin.py --probe.
+        shim = STANDINS / "standin.py"
+        assert (names.probe().returncode, names.probe(shim).returncode) == (0, 0)
         deleted = names.inside(names.gluetun, "nft", "delete", "table", "inet", "gluetun_standin")
         assert deleted.returncode == 0, deleted.stderr
-        probed = names.probe()
-        assert probed.returncode == 1
-        assert "table inet gluetun_standin is not loaded" in probed.stderr
+        for probed in (names.probe(), names.probe(shim)):
+            assert probed.returncode == 1
+            assert "table inet gluetun_standin is not loaded" in probed.stderr
         # The control: with the table gone, what was refused goes through.
         assert names.connect("tcp", ELSEWHERE, PEER_PORTS[0])["ok"]

@@ -141,7 +141,7 @@ REAL_SERVERS = {
 }
 # Stand-ins that are programs of their own (tests/lab/standins/<service>.py), not the shared one,
 # and the Debian packages each needs.
-OWN_STANDINS = {"authelia": ("python3-argon2", "python3-yaml")}
+OWN_STANDINS = {"authelia": ("python3-argon2", "python3-yaml"), "gluetun": ("nftables",)}
 # Services the configure playbook wires over their API: the lab serves their contract stand-in
 # (tests/contract/<module>.py, through standins/api.py) -> (module, its extra arguments, spec file
 # in ../shared/specs or None). Without its spec a service gets the shared stand-in.

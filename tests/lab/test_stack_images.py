@@ -30,7 +30,7 @@ REGISTRY = "127.0.0.1:5000"
 HOST = "lab1"
 CATALOG = load_catalog(ROOT / "catalog" / "services")
 # Stand-ins that another program provides; lab.py skips them (and says so) until it exists.
-OWN_STANDINS = {"authelia": ROOT / "tests/lab/standins/authelia.py"}
+OWN_STANDINS = {name: ROOT / f"tests/lab/standins/{name}.py" for name in ("authelia", "gluetun")}
 HEALTHY_WAIT_S = 120
 # Compose keys that `docker run` below reproduces; networks are replaced by --network none, so
 # nothing a container sends can leave it.

@@ -25,7 +25,9 @@ would leave the real service failing.
 
 `standin.py --probe` is the health check of images whose upstream check is a program of its own
 (/healthchecker, /gluetun-entrypoint healthcheck, ...): it asks the first health path (or `/`)
-on the first port over loopback and exits 0 on a 200.
+on the first port over loopback and exits 0 on a 200. In an image whose program is another one
+(STANDIN_PROGRAM, next to this file: api.py, gluetun.py), it runs that program's `--probe`
+instead, so a stand-in of its own decides its health (gluetun.py also checks its firewall).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import urllib.error
@@ -44,6 +47,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 PROBE_TIMEOUT_S = 5
 #: How long one connection attempt of the health check may take.
@@ -286,5 +290,15 @@ def probe() -> int:
         return 1
 
 
+def own_program() -> Path | None:
+    """The image's own stand-in program (STANDIN_PROGRAM next to this file), unless it is this one."""
+    here = Path(__file__).resolve()
+    program = here.with_name(setting("STANDIN_PROGRAM") or here.name)
+    return program if program.name != here.name and program.is_file() else None
+
+
 if __name__ == "__main__":
+    OWN = own_program() if sys.argv[1:] == ["--probe"] else None
+    if OWN:
+        sys.exit(subprocess.call([sys.executable, str(OWN), "--probe"], timeout=4 * PROBE_TIMEOUT_S))
     sys.exit(probe() if sys.argv[1:] == ["--probe"] else serve())

@@ -225,3 +225,18 @@ def _masked(catalog: Mapping, plan: Mapping) -> dict:
             owner, _dot, own = secret["name"].rpartition(".")
             masked[f"{owner or service}.{own}"] = MASK
     return masked
+
+
+def rendered_path(path: str, settings: Mapping) -> str:
+    """Where the render playbook writes what the deploy writes at ``path``, relative to the
+    host's folder: ``compose/...`` and ``env/...`` as on the host, and each service's folder of
+    the configuration root under ``config/`` (the same names ``host_files`` uses)."""
+    root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    if path == root:
+        return "."
+    if not path.startswith(f"{root}/"):
+        raise ValueError(f"{path} is not under the configuration root {root}")
+    relative = path[len(root) + 1 :]
+    if relative.split("/", 1)[0] in ("compose", "env"):
+        return relative
+    return f"config/{relative}"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from argon2 import PasswordHasher
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout, rendered_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     complete,
@@ -244,3 +244,23 @@ def test_a_vaulted_store_without_a_password_fails_clearly(tmp_path, vault_passwo
     result = run_secrets(tmp_path, store)
     assert result.returncode != 0
     assert "it is vault-encrypted and no vault password is loaded" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "relative"),
+    [
+        ("/srv/ms/compose/edge/compose.yaml", "compose/edge/compose.yaml"),
+        ("/srv/ms/env/sonarr.env", "env/sonarr.env"),
+        ("/srv/ms/sonarr/config.xml", "config/sonarr/config.xml"),
+        ("/srv/ms/alertmanager-etc/alertmanager.yml", "config/alertmanager-etc/alertmanager.yml"),
+        ("/srv/ms", "."),
+    ],
+    ids=["compose", "env", "service-folder", "relative-volume", "root"],
+)
+def test_rendered_path_keeps_compose_and_env_and_puts_service_folders_under_config(path, relative):
+    assert rendered_path(path, {"config_root": "/srv/ms/"}) == relative
+
+
+def test_rendered_path_refuses_a_path_outside_the_configuration_root():
+    with pytest.raises(ValueError, match="not under the configuration root /srv/ms"):
+        rendered_path("/etc/passwd", {"config_root": "/srv/ms"})

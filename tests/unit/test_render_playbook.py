@@ -17,11 +17,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
+
 from .plugins.plugin_utils.test_render import SPECS, needs_specs, schema_era, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COMPOSE = ROOT / ".lab/cache/docker-compose"
+CATALOG = load_catalog(ROOT / "catalog" / "services")
+DEPLOY_SETTINGS = {"config_root": "/opt/mediastack"}
 
 
 def render(inventory: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -111,11 +117,53 @@ def test_rendering_twice_is_byte_identical(single, tmp_path):
     assert files_under(tmp_path) == files_under(single)
 
 
-def test_no_secret_value_is_written(single):
-    for path in single.rglob("*"):
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            assert "PASSWORD=" not in text and "APIKEY:" not in text, path
+def deployed_layout(out: Path, host: str, store: dict | None) -> dict:
+    """What the deploy writes on ``host`` of the rendered plan (default settings, as the shipped
+    inventories keep them), with ``store`` as its secrets store."""
+    plan = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))
+    return host_layout(plan, CATALOG, DEPLOY_SETTINGS, host, store)
+
+
+def known_store(plan: dict) -> dict:
+    """A secrets store of the plan whose every value is distinct and easy to find."""
+    names = required_secrets(plan, CATALOG)
+    return {name: f"known-{index:03d}-{name}-value" for index, name in enumerate(names)}
+
+
+@pytest.mark.parametrize("inventory", ["single", "multi"])
+def test_every_file_the_deploy_writes_has_a_rendered_counterpart(inventory, request):
+    out = request.getfixturevalue(inventory)
+    plan = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))
+    rendered = set(files_under(out))
+    for host in plan["hosts"]:
+        deployed = deployed_layout(out, host, known_store(plan))["files"]
+        expected = {f"{host}/{rendered_path(item['path'], DEPLOY_SETTINGS)}" for item in deployed}
+        missing = sorted(expected - rendered)
+        assert not missing, f"the deploy writes these, the rendering does not: {missing}"
+        assert any(item["secret"] for item in deployed), host
+    # Environment, secret, seed and users files are among them.
+    portal = plan["services"]["authelia"]["host"]
+    for name in ("env/sonarr.env", "config/readarr/config.xml"):
+        assert f"media1/{name}" in rendered, name
+    for name in ("config/authelia/users_database.yml", "config/authelia/secrets/jwt_secret"):
+        assert f"{portal}/{name}" in rendered, name
+
+
+@pytest.mark.parametrize("inventory", ["single", "multi"])
+def test_no_secret_of_the_store_is_written(inventory, request):
+    """The rendering masks every value of the secrets store: a store of known values is laid
+    out as the deploy would, and none of them appears in any rendered file."""
+    out = request.getfixturevalue(inventory)
+    plan = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))
+    store = known_store(plan)
+    deployed = "".join(item["content"] for host in plan["hosts"] for item in deployed_layout(out, host, store)["files"])
+    found = [value for value in store.values() if value in deployed]
+    assert found, "the deploy itself writes none of the known values: the check below would prove nothing"
+    for relative, content in files_under(out).items():
+        text = content.decode("utf-8")
+        leaked = [value for value in store.values() if value in text]
+        assert not leaked, f"{relative} holds {leaked}"
+    assert b"SONARR__AUTH__APIKEY=********" in files_under(out)["media1/env/sonarr.env"]
 
 
 @needs_specs

@@ -406,6 +406,7 @@ class _Planner:
                 f"Set {variable}: macvlan, with the parent interface of each segment on every host "
                 "(mediastack_segment_parents), for an inventory of several hosts; or put every layer on one host",
             )
+
     def check_gateway(self, services: Mapping) -> None:
         """A service in the VPN gateway's namespace runs in the gateway's compose project."""
         gateway = services.get(VPN_GATEWAY)

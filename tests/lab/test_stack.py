@@ -386,7 +386,10 @@ def test_the_apps_hold_what_configure_sent(stack):
     topology, _first, _wired = stack
     services = plan_of(topology)["services"]
     key = secret("sonarr.api_key")
-    sonarr = lambda path: api_get(topology, "sonarr", f"8989/api/v3{path}", key)  # noqa: E731
+
+    def sonarr(path: str) -> object:
+        return api_get(topology, "sonarr", f"8989/api/v3{path}", key)
+
     assert [folder["path"] for folder in sonarr("/rootfolder")] == ["/data/media/tv"]
     clients = {client["name"]: client for client in sonarr("/downloadclient")}
     assert sorted(clients) == ["QBittorrent", "Sabnzbd"]

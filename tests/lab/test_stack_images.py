@@ -33,11 +33,11 @@ CATALOG = load_catalog(ROOT / "catalog" / "services")
 OWN_STANDINS = {name: ROOT / f"tests/lab/standins/{name}.py" for name in ("authelia", "gluetun")}
 HEALTHY_WAIT_S = 120
 # Compose keys that `docker run` below reproduces; networks are replaced by --network none, so
-# nothing a container sends can leave it.
+# nothing a container sends can leave it (and published ports, having no network, are left out).
 TRANSLATED = {
     "image", "container_name", "restart", "environment", "env_file", "security_opt", "cap_drop", "cap_add",
     "user", "read_only", "tmpfs", "volumes", "command", "mem_limit", "cpus", "pids_limit", "labels",
-    "hostname", "networks", "network_mode", "depends_on", "healthcheck", "devices",
+    "hostname", "networks", "network_mode", "depends_on", "healthcheck", "devices", "ports",
 }  # fmt: skip
 
 
@@ -221,13 +221,8 @@ def pid1_ids(container: str) -> tuple[int, int]:
     return int(fields["Uid"][0]), int(fields["Gid"][0])
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["traefik", "postgres", "sonarr", "crowdsec-bouncer"],
-    ids=["real-traefik-root-one-capability", "real-postgres-drops-to-999", "standin-puid", "standin-own-healthcheck"],
-)
-def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_run, name, tmp_path):
-    settings = {
+def lab_settings(tmp_path: Path) -> dict:
+    return {
         "puid": 1000,
         "pgid": 1000,
         "timezone": "Etc/UTC",
@@ -237,6 +232,15 @@ def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_
         # Loopback only: no certificate is requested from anywhere.
         "acme": {"email": "admin@lab.test", "ca_server": "https://127.0.0.1:14000/dir"},
     }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["traefik", "postgres", "sonarr", "loki"],
+    ids=["real-traefik-root-one-capability", "real-postgres-drops-to-999", "standin-puid", "standin-own-healthcheck"],
+)
+def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_run, name, tmp_path):
+    settings = lab_settings(tmp_path)
     service = compose_service(name, settings)
     assert service["cap_drop"] == ["ALL"]
     assert "no-new-privileges:true" in service["security_opt"]
@@ -249,5 +253,31 @@ def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_
         logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True, check=False).stdout
         assert result.returncode == 0, f"{result.stdout}{result.stderr}\n--- logs ---\n{logs}"
         assert pid1_ids(container) == owner(name, settings), "the process runs as someone the folders do not belong to"
+    finally:
+        subprocess.run(["docker", "rm", "--force", container], capture_output=True, check=False, timeout=60)
+
+
+def test_a_standin_whose_peer_cannot_be_reached_is_unhealthy(first_run, tmp_path):
+    """The bouncer names CrowdSec's local API (its planned address); on no network the stand-in
+    cannot open that connection, so its own health check must fail with the stand-in's 503."""
+    settings = lab_settings(tmp_path)
+    service = compose_service("crowdsec-bouncer", settings)
+    assert service["environment"]["CROWDSEC_AGENT_HOST"].startswith("10.10."), service["environment"]
+    prepare_host_folders("crowdsec-bouncer", service, settings)
+    container = f"mediastack-labtest-crowdsec-bouncer-{uuid.uuid4().hex[:8]}"
+    started = subprocess.run(docker_run_args(service, container), capture_output=True, text=True, check=False)
+    assert started.returncode == 0, started.stderr
+    try:
+        deadline = time.monotonic() + HEALTHY_WAIT_S
+        while True:
+            result = subprocess.run(
+                ["docker", "exec", container, *service["healthcheck"]["test"][1:]],
+                capture_output=True, text=True, check=False, timeout=60,
+            )  # fmt: skip
+            # Until the stand-in listens the check fails too, but not with its answer.
+            if result.returncode == 0 or "503" in result.stderr or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert result.returncode != 0 and "503" in result.stderr, result
     finally:
         subprocess.run(["docker", "rm", "--force", container], capture_output=True, check=False, timeout=60)

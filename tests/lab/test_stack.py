@@ -312,6 +312,44 @@ def test_a_service_on_the_data_segment_cannot_open_a_connection_out(stack):
         assert network.stdout.strip() == "true", network
 
 
+def test_the_download_clients_go_out_only_through_the_vpn_gateway(stack):
+    """With `vpn` on, qBittorrent and SABnzbd live in Gluetun's network namespace. Gluetun here is a
+    lab stand-in (tests/lab/standins/gluetun.py) that loads the firewall Gluetun documents, its kill
+    switch, and brings up no tunnel: so nothing may leave but to the segments the clients answer.
+    From each client the registry on the controller's LAN address is refused while Sonarr, on the
+    same host, reaches it (the control), and each client still reaches Sonarr's media address."""
+    topology, _first, _wired = stack
+    plan = yaml.safe_load((rendered(topology) / "plan.yaml").read_text(encoding="utf-8"))
+    sonarr = plan["services"]["sonarr"]["addresses"]["media"]
+    control = tcp_probe(topology, topology.media, "mediastack-sonarr", CONTROLLER, 5000)
+    lines = [f"sonarr (media) -> {CONTROLLER}:5000: exit {control.returncode}: {said(control)}"]
+    outcomes = {}
+    for client in ("qbittorrent", "sabnzbd"):
+        mode = ssh(
+            topology.address(topology.media),
+            f"docker inspect --format '{{{{.HostConfig.NetworkMode}}}}' mediastack-{client}",
+        )
+        out = tcp_probe(topology, topology.media, f"mediastack-{client}", CONTROLLER, 5000)
+        inside = tcp_probe(topology, topology.media, f"mediastack-{client}", sonarr, 8989)
+        outcomes[client] = (mode.stdout.strip(), out, inside)
+        lines += [
+            f"{client} network mode: {mode.stdout.strip()}",
+            f"{client} -> {CONTROLLER}:5000: exit {out.returncode}: {said(out)}",
+            f"{client} -> sonarr {sonarr}:8989: exit {inside.returncode}: {said(inside)}",
+        ]
+    counters = ssh(
+        topology.address(topology.media), "docker exec mediastack-gluetun nft list counters table inet gluetun_standin"
+    )
+    lines.append("gluetun stand-in counters: " + " ".join(counters.stdout.split()))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"egress-{topology.name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert control.returncode == 0 and "connected" in control.stdout, ("the control must connect", control.stderr)
+    for client, (mode, out, inside) in outcomes.items():
+        assert mode.startswith("container:"), (client, mode)
+        assert out.returncode not in (0, 124) and "no route to host" in out.stderr.lower(), (client, out)
+        assert inside.returncode == 0 and "connected" in inside.stdout, (client, inside.stderr)
+
+
 def test_a_service_on_the_data_segment_answers_its_consumers(stack):
     topology, _first, _wired = stack
     # Authelia (edge) keeps its sessions in Redis (data), maybe on another host: the data segment

@@ -20,7 +20,9 @@ description:
     its Readarr image in January 2026. Bookshelf's hardcover build cannot open an old Readarr
     database.
   - C(crowdsec-bouncer) runs a forward-auth bouncer that is no longer maintained upstream.
-  - C(promtail) reached end of life upstream on 2026-03-02.
+  - C(promtail) is gone, since Promtail reached end of life upstream on 2026-03-02; Grafana Alloy
+    (C(alloy)) ships the logs to Loki instead. The planner refuses C(mediastack_services.promtail)
+    and says to use C(alloy).
   - C(overseerr) is gone, since Overseerr is archived upstream; Seerr takes requests with Plex as
     without it. The planner refuses C(mediastack_services.overseerr) and says to use C(seerr).
 options:

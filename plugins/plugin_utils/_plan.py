@@ -37,6 +37,10 @@ RETIRED = {
         "Overseerr is archived upstream and is no longer deployed; Seerr serves Plex too",
         "Move its settings to mediastack_services.seerr and remove mediastack_services.overseerr",
     ),
+    "promtail": (
+        "Promtail reached end of life on 2026-03-02 and is no longer deployed; Grafana Alloy ships the logs",
+        "Move its settings to mediastack_services.alloy and remove mediastack_services.promtail",
+    ),
 }
 SERVICE_OVERRIDES = ("enabled", "host", "subdomain", "policy", "groups", "version", "replicas")
 #: How the segments are made on each host (mediastack_segment_driver): bridges inside one host, or

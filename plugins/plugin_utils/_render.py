@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import json
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, health_path, own_folders
@@ -48,15 +49,23 @@ ALERTMANAGER = "alertmanager"
 #: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
 ALERTMANAGER_CONFIG = "/etc/alertmanager"
 LOKI = "loki"
-PROMTAIL = "promtail"
-#: Where the image's default -config.file (/etc/promtail/config.yml) lives.
-PROMTAIL_CONFIG = "/etc/promtail"
-#: The host logs Promtail ships, through the read-only mounts of its catalog entry: the
-#: containers' json-file logs (the docker pipeline stage reads their format), and /var/log.
-PROMTAIL_LOGS = {
-    "containers": "/var/lib/docker/containers/*/*-json.log",
-    "system": "/var/log/*.log",
-}
+ALLOY = "alloy"
+#: Where the image's CMD (and the catalog's command) reads config.alloy.
+ALLOY_CONFIG = "/etc/alloy"
+#: The Docker API Alloy lists the containers on and reads their logs from: the engine's socket,
+#: mounted read-only by its catalog entry.
+ALLOY_DOCKER_HOST = "unix:///var/run/docker.sock"
+#: The host's own logs Alloy tails, through the read-only /var/log mount of its catalog entry.
+ALLOY_SYSTEM_LOGS = "/var/log/*.log"
+#: The stream labels of a container's log -> the Docker label (its name sanitised, as Alloy's
+#: ``__meta_docker_container_label_<name>``) each is read from, the later winning where both are
+#: set: Compose's service name, then the collection's own labels on every container it deploys
+#: (the catalog name, which the copies of a replicated service share, and the layer).
+ALLOY_LABELS = (
+    ("service", "com_docker_compose_service"),
+    ("service", "org_newmedia_mediastack_service"),
+    ("layer", "org_newmedia_mediastack_layer"),
+)
 GRAFANA = "grafana"
 #: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
 GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
@@ -685,32 +694,74 @@ def alertmanager_config() -> dict:
     }
 
 
-# -- Promtail -----------------------------------------------------------------------------
-def promtail_config(plan: Mapping, catalog: Mapping) -> dict:
-    """Promtail's ``config.yml``: it listens on its catalog port, keeps its positions file in its
-    config folder (the root is read-only), pushes to Loki at the address Promtail reaches it on,
-    and ships the containers' and the host's logs, labelled with the host they come from.
+# -- Alloy --------------------------------------------------------------------------------
+def _alloy_string(value: str) -> str:
+    """A string literal of Alloy's configuration syntax (double-quoted, escaped as JSON is)."""
+    return json.dumps(value)
 
-    The catalog makes Promtail depend on Loki, so the planner refuses Promtail without Loki: a
-    Promtail with no client to push to would have nothing to do.
+
+def _alloy_labels(labels: Mapping[str, str]) -> str:
+    """An Alloy object of string labels, keys quoted, in the order given."""
+    return "{" + ", ".join(f"{_alloy_string(key)} = {_alloy_string(value)}" for key, value in labels.items()) + "}"
+
+
+def alloy_config(plan: Mapping, catalog: Mapping, host: str) -> str:
+    """Alloy's ``config.alloy`` for the Alloy on ``host``: the log of every container the Docker
+    engine runs there, read through its API, and the host's ``/var/log/*.log``, pushed to Loki at
+    the address Alloy reaches it on.
+
+    Each line carries ``host`` (the inventory host) and ``job`` (``containers`` or ``system``); a
+    container's lines carry ``container`` (its name), and ``service`` and ``layer`` from its
+    labels (``ALLOY_LABELS``). The catalog makes Alloy depend on Loki, so the planner refuses
+    Alloy without Loki: it would have nowhere to push.
     """
-    host = plan["services"][PROMTAIL]["host"]
-    loki = f"http://{reach(plan, PROMTAIL, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
-    scrapes = []
-    for job, path in PROMTAIL_LOGS.items():
-        scrape = {
-            "job_name": job,
-            "static_configs": [{"targets": ["localhost"], "labels": {"job": job, "host": host, "__path__": path}}],
-        }
-        if job == "containers":
-            scrape["pipeline_stages"] = [{"docker": {}}]
-        scrapes.append(scrape)
-    return {
-        "server": {"http_listen_port": catalog[PROMTAIL]["port"]},
-        "positions": {"filename": f"{PROMTAIL_CONFIG}/positions.yaml"},
-        "clients": [{"url": loki}],
-        "scrape_configs": scrapes,
-    }
+    loki = f"http://{reach(plan, ALLOY, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
+    rules = [("__meta_docker_container_name", "/(.*)", "container")]
+    rules += [(f"__meta_docker_container_label_{label}", "(.+)", target) for target, label in ALLOY_LABELS]
+    lines = [
+        f"// Rendered from the plan for {host}: every container's log and the host's logs, to Loki.",
+        f"discovery.docker {_alloy_string('containers')} {{",
+        f"  host = {_alloy_string(ALLOY_DOCKER_HOST)}",
+        "}",
+        "",
+        f"discovery.relabel {_alloy_string('containers')} {{",
+        "  targets = discovery.docker.containers.targets",
+    ]
+    for source, regex, target in rules:
+        lines += [
+            "",
+            "  rule {",
+            f"    source_labels = [{_alloy_string(source)}]",
+            f"    regex         = {_alloy_string(regex)}",
+            f"    target_label  = {_alloy_string(target)}",
+            "  }",
+        ]
+    lines += [
+        "}",
+        "",
+        f"loki.source.docker {_alloy_string('containers')} {{",
+        f"  host       = {_alloy_string(ALLOY_DOCKER_HOST)}",
+        "  targets    = discovery.relabel.containers.output",
+        f"  labels     = {_alloy_labels({'host': host, 'job': 'containers'})}",
+        "  forward_to = [loki.write.default.receiver]",
+        "}",
+        "",
+        f"local.file_match {_alloy_string('system')} {{",
+        f"  path_targets = [{_alloy_labels({'__path__': ALLOY_SYSTEM_LOGS, 'host': host, 'job': 'system'})}]",
+        "}",
+        "",
+        f"loki.source.file {_alloy_string('system')} {{",
+        "  targets    = local.file_match.system.targets",
+        "  forward_to = [loki.write.default.receiver]",
+        "}",
+        "",
+        f"loki.write {_alloy_string('default')} {{",
+        "  endpoint {",
+        f"    url = {_alloy_string(loki)}",
+        "  }",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # -- Grafana ------------------------------------------------------------------------------
@@ -810,7 +861,7 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     ``config/authelia/configuration.yml``, ``config/homepage/services.yaml``,
     ``config/haproxy/haproxy.cfg``, ``config/crowdsec/acquis.d/traefik.yaml``,
     ``config/prometheus/prometheus.yml``, ``config/alertmanager-etc/alertmanager.yml``,
-    ``config/promtail/config.yml`` and ``config/grafana-provisioning/datasources/datasources.yaml``
+    ``config/alloy/config.alloy`` and ``config/grafana-provisioning/datasources/datasources.yaml``
     (``host_folders`` names the empty folders beside it). The
     folder after ``config/`` is a folder of the configuration root: a service's config folder,
     or ``<service>-<source>`` for a relative volume of that service.
@@ -837,8 +888,8 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
         files["config/prometheus/prometheus.yml"] = prometheus_config(plan, catalog)
     if ALERTMANAGER in placed:
         files[config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml")] = alertmanager_config()
-    if PROMTAIL in placed:
-        files[config_file(catalog, PROMTAIL, PROMTAIL_CONFIG, "config.yml")] = promtail_config(plan, catalog)
+    if ALLOY in placed:
+        files[config_file(catalog, ALLOY, ALLOY_CONFIG, "config.alloy")] = alloy_config(plan, catalog, host)
     if GRAFANA in placed:
         datasources = config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, "datasources/datasources.yaml")
         files[datasources] = grafana_datasources(plan, catalog)

@@ -1470,10 +1470,23 @@ def health_command(entry: dict) -> list[str]:
     return list(check[1:]) if check[:1] == ["CMD"] else []
 
 
+#: A health check in bash that asks over /dev/tcp (images without curl or wget, such as Alloy's):
+#: the address it opens, and the path of the request line it sends there.
+DEV_TCP = re.compile(r"/dev/tcp/(?P<host>[^/\s]+)/(?P<port>[0-9]+)")
+REQUEST_LINE = re.compile(r"\b(?:GET|HEAD) (?P<path>/\S*) HTTP/1\.[01]\b")
+
+
 def health_urls(entry: dict) -> list[urllib.parse.SplitResult]:
-    """The http URLs the health check asks."""
-    urls = [urllib.parse.urlsplit(arg) for arg in health_command(entry)]
-    return [url for url in urls if url.scheme in ("http", "https")]
+    """The http URLs the health check asks: its URL arguments, or the address and request line of
+    a script that asks over bash's /dev/tcp."""
+    command = health_command(entry)
+    urls = [urllib.parse.urlsplit(arg) for arg in command]
+    urls = [url for url in urls if url.scheme in ("http", "https")]
+    for arg in command:
+        address, request = DEV_TCP.search(arg), REQUEST_LINE.search(arg)
+        if address and request:
+            urls.append(urllib.parse.urlsplit(f"http://{address['host']}:{address['port']}{request['path']}"))
+    return urls
 
 
 def standin_ports(entry: dict) -> list[int]:

@@ -157,7 +157,7 @@ def prepare_host_folders(name: str, service: dict, settings: dict) -> None:
             path = config_root / folder / rest
             path.parent.mkdir(parents=True, exist_ok=True)
             os.chown(path.parent, uid, gid)
-            path.write_text(yaml.safe_dump(document, sort_keys=False))
+            path.write_text(document if isinstance(document, str) else yaml.safe_dump(document, sort_keys=False))
             os.chown(path, uid, gid)
     for env_file in service.get("env_file", []):
         Path(env_file).parent.mkdir(parents=True, exist_ok=True)
@@ -236,8 +236,14 @@ def lab_settings(tmp_path: Path) -> dict:
 
 @pytest.mark.parametrize(
     "name",
-    ["traefik", "postgres", "sonarr", "loki"],
-    ids=["real-traefik-root-one-capability", "real-postgres-drops-to-999", "standin-puid", "standin-own-healthcheck"],
+    ["traefik", "postgres", "sonarr", "loki", "alloy"],
+    ids=[
+        "real-traefik-root-one-capability",
+        "real-postgres-drops-to-999",
+        "standin-puid",
+        "standin-own-healthcheck",
+        "standin-bash-dev-tcp-healthcheck",
+    ],
 )
 def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_run, name, tmp_path):
     settings = lab_settings(tmp_path)

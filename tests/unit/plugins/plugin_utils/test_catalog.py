@@ -60,7 +60,7 @@ TABLE = {
     "alertmanager": ("observability", 81, ["admin"]),
     "grafana": ("observability", 82, ["admin", "data"]),
     "loki": ("observability", 83, ["admin"]),
-    "promtail": ("observability", 84, ["admin"]),
+    "alloy": ("observability", 84, ["admin"]),
     "node-exporter": ("observability", 85, ["admin"]),
     "cadvisor": ("observability", 86, ["admin"]),
     "jellystat": ("observability", 87, ["admin", "data"]),
@@ -166,7 +166,7 @@ def test_the_tags_are_the_chosen_ones(catalog):
     assert catalog["postgres"]["version"] == "18.6"
     assert catalog["redis"]["version"] == "8.10.1-alpine"
     assert catalog["immich-postgres"]["version"] == "14-vectorchord0.4.3-pgvectors0.2.0"
-    assert catalog["promtail"]["version"] == "3.6.3"
+    assert catalog["alloy"]["version"] == "v1.21.2"
     # Server and machine learning must run the same Immich release.
     assert catalog["immich-machine-learning"]["version"].startswith(catalog["immich-server"]["version"] + "-")
 
@@ -177,9 +177,9 @@ def test_every_routed_service_has_a_health_check(catalog):
             assert service["healthcheck"], name
 
 
-def test_health_checks_are_exec_form_and_only_the_client_less_images_have_none(catalog):
+def test_health_checks_are_exec_form_and_every_service_has_one(catalog):
     without = sorted(name for name, service in catalog.items() if service["healthcheck"] is None)
-    assert without == ["promtail"]
+    assert without == []
     for name, service in catalog.items():
         if service["healthcheck"] is not None:
             assert service["healthcheck"][0] == "CMD", name
@@ -298,12 +298,18 @@ def test_gpu_users(catalog):
 
 def test_deprecated_services_say_why(catalog):
     deprecated = sorted(name for name, service in catalog.items() if service["deprecated"])
-    assert deprecated == ["crowdsec-bouncer", "promtail", "readarr"]
+    assert deprecated == ["crowdsec-bouncer", "readarr"]
     assert "2022" in catalog["crowdsec-bouncer"]["deprecated"]
-    assert "Alloy" in catalog["promtail"]["deprecated"]
-    assert "3.6.3" in catalog["promtail"]["deprecated"]
     assert "2025" in catalog["readarr"]["deprecated"]
     assert "Bookshelf" in catalog["readarr"]["deprecated"]
+
+
+def test_retired_services_are_gone_from_the_catalog_and_name_their_successor(catalog):
+    assert sorted(RETIRED) == ["overseerr", "promtail"]
+    for name, (_cause, todo) in RETIRED.items():
+        assert name not in catalog, name
+        successor = todo.split("mediastack_services.", 1)[1].split(" ", 1)[0]
+        assert successor in catalog, f"{name}: {successor}"
 
 
 def lookup_description() -> str:
@@ -396,13 +402,13 @@ def test_prometheus_reads_its_configuration_from_the_config_folder(catalog):
 #: Where each image keeps its own configuration under one of our mounts, and how it is filled.
 IMAGE_CONFIG = {
     "alertmanager": {"/etc/alertmanager": "rendered"},
+    "alloy": {"/etc/alloy": "rendered"},
     "authelia": {"/config": "rendered"},
     "crowdsec": {"/etc/crowdsec": "seeded"},
     "grafana": {"/etc/grafana/provisioning": "rendered"},
     "haproxy": {"/usr/local/etc/haproxy": "rendered"},
     "homepage": {"/app/config": "rendered"},
     "prometheus": {"/etc/prometheus": "rendered"},
-    "promtail": {"/etc/promtail": "rendered"},
     "traefik": {"/etc/traefik": "rendered"},
 }
 
@@ -436,7 +442,7 @@ def test_own_folders_name_each_mount_of_the_configuration_root(catalog):
         "alertmanager": "/alertmanager",
         "alertmanager-etc": "/etc/alertmanager",
     }
-    assert own_folders(catalog["promtail"]) == {"promtail": "/etc/promtail"}
+    assert own_folders(catalog["alloy"]) == {"alloy": "/etc/alloy", "alloy-data": "/var/lib/alloy/data"}
     assert own_folders(catalog["node-exporter"]) == {}
 
 

@@ -174,6 +174,11 @@ def test_overrides_change_subdomain_policy_and_version():
             "Seerr serves Plex too. Move its settings to mediastack_services.seerr",
         ),
         (
+            {"services": {"promtail": {"enabled": True}}},
+            "Cannot plan mediastack_services.promtail: Promtail reached end of life on 2026-03-02 and is no longer "
+            "deployed; Grafana Alloy ships the logs. Move its settings to mediastack_services.alloy",
+        ),
+        (
             {"services": {"jellyfin": {"subdomain": "sonarr"}}},
             "Cannot plan mediastack_services.sonarr.subdomain: sonarr.example.com is already the route of jellyfin",
         ),
@@ -229,6 +234,7 @@ def test_overrides_change_subdomain_policy_and_version():
     ids=[
         "unknown-service",
         "retired-overseerr",
+        "retired-promtail",
         "subdomain-twice",
         "layer-on-no-host",
         "undefined-group",

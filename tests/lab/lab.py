@@ -760,6 +760,26 @@ def remove_controller_router_rules() -> None:
         run(["nft", "delete", "table", "inet", ROUTER_TABLE], what="removing the old controller router table")
 
 
+# A bridge forwards frames, it does not NAT them. With bridge netfilter on, this machine's nat table
+# sees every frame the segment bridges carry, and the engine's masquerade rule for the LAN
+# (`-s <LAN> ! -o <LAN bridge>`) would rewrite the LAN client's connections, which the router
+# forwards into a segment, to this machine's own address: Traefik would answer someone else.
+BRIDGED_NAT_EXEMPTION = ["POSTROUTING", "-m", "physdev", "--physdev-is-bridged", "-j", "RETURN"]
+
+
+def exempt_bridged_frames_from_nat(present: bool) -> None:
+    """Insert (or remove) the nat rule that lets bridged frames pass unchanged (idempotent)."""
+    if not shutil.which("iptables"):
+        raise LabError("iptables is missing on this machine: `apt-get install -y iptables`.")
+    nat = ["iptables", "-w", "-t", "nat"]
+    chain, *rule = BRIDGED_NAT_EXEMPTION
+    there = subprocess.run([*nat, "-C", chain, *rule], capture_output=True, check=False).returncode == 0
+    if present and not there:
+        run([*nat, "-I", chain, "1", *rule], what="exempting bridged frames from NAT")
+    elif not present and there:
+        run([*nat, "-D", chain, *rule], what="removing the bridged-frame NAT exemption")
+
+
 def build_router(base_id: str) -> str:
     """Build the router image (nftables, iproute2) FROM the base when its inputs changed."""
     inputs = inputs_hash({"image": ROUTER_IMAGE, "base": BASE_IMAGE, "base_id": base_id}, ROUTER_CONTEXT)
@@ -1142,6 +1162,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     remove_controller_router_rules()
     ensure_networks(host_networks(args.segments))
     if args.segments:
+        exempt_bridged_frames_from_nat(True)
         ensure_router()
     public_key = ensure_ssh_key()
     started = time.monotonic()
@@ -1181,6 +1202,7 @@ def cmd_down(args: argparse.Namespace) -> None:
         remove_container(ROUTER_CONTAINER, "router")
         remove_networks()
         remove_controller_router_rules()
+        exempt_bridged_frames_from_nat(False)
     say("down: done")
 
 

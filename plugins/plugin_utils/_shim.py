@@ -47,12 +47,14 @@ def segment_parents(plan: Mapping, host: str, interfaces: Sequence[Mapping], par
     """Per segment of ``host``: the parent interface a macvlan network on it uses.
 
     The one ``parents`` names (``mediastack_segment_parents``), else the interface holding an
-    address inside the segment; a segment with neither is left out.
+    address inside the segment; a segment with neither is left out. A shim link holds the host's
+    address too, once a run has made it, but is never a parent: it is the parent's child.
     """
     found = {}
+    candidates = [entry for entry in interfaces if not str(entry.get("device", "")).startswith(SHIM_PREFIX)]
     for segment in host_segments(plan, host):
         network = ipaddress.IPv4Network(plan["segments"][segment]["cidr"])
-        holder = next((entry["device"] for entry in interfaces if any(ip in network for ip in _ipv4(entry))), None)
+        holder = next((entry["device"] for entry in candidates if any(ip in network for ip in _ipv4(entry))), None)
         parent = (parents or {}).get(segment) or holder
         if parent:
             found[segment] = str(parent)

@@ -106,6 +106,18 @@ def test_parents_come_from_the_inventory_or_the_interface_holding_an_address_in_
     assert sorted(link["name"] for link in shim["links"]) == ["ms-dmz", "ms-media"]
 
 
+def test_a_second_run_which_sees_the_shim_links_plans_the_same_links():
+    """After the first run the shim links hold the host's addresses too; they are not parents."""
+    first = macvlan_shim(plan(), CATALOG, "lab2", interfaces(2))
+    shims = [
+        {"device": link["name"], "ipv4": {"address": link["address"], "netmask": "255.255.255.255"}}
+        for link in first["links"]
+    ]
+    again = macvlan_shim(plan(), CATALOG, "lab2", [*shims, *interfaces(2)])
+    assert again == first
+    assert {link["parent"] for link in again["links"]} == {"eth1", "eth3", "eth5"}
+
+
 def test_a_secondary_address_in_the_segment_counts():
     facts = [{"device": "eth3", "ipv4": {"address": "192.0.2.5"}, "ipv4_secondaries": [{"address": "10.10.1.12"}]}]
     shim = macvlan_shim(plan(), CATALOG, "lab2", facts)

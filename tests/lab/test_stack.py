@@ -121,10 +121,12 @@ def rendered(topology: Topology) -> Path:
 
 def routes(topology: Topology) -> list[dict]:
     """Every route of the rendered dynamic configuration: name, host, and its allow-list (if any)."""
-    dynamic = yaml.safe_load(
-        (rendered(topology) / topology.edge / "config/traefik/dynamic/routes.yaml").read_text(encoding="utf-8")
-    )["http"]
-    middlewares = dynamic.get("middlewares") or {}
+    folder = rendered(topology) / topology.edge / "config/traefik/dynamic"
+    dynamic = yaml.safe_load((folder / "routes.yaml").read_text(encoding="utf-8"))["http"]
+    # Traefik merges the folder's files: a router may use a middleware another file defines.
+    middlewares = {}
+    for path in sorted(folder.glob("*.yaml")):
+        middlewares |= (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("http", {}).get("middlewares") or {}
     found = []
     for name, router in dynamic["routers"].items():
         ranges = []

@@ -4,6 +4,7 @@ One ``ServarrStandIn`` per app, each validating every request and answer against
 vendored OpenAPI document (``../shared/specs/<app>-v<N>.openapi.json``). It behaves like the app
 for the endpoints the collection's Servarr modules use:
 
+- ``GET /api`` answers the API information (current version, nothing deprecated).
 - ``X-Api-Key`` (or ``?apikey=``) must be the app's key, else 401; ``system/status`` answers 503
   until ``ready_after`` status calls were made (``None``: never ready).
 - tags (labels kept lower case), root folders (v3: a path, no PUT; v1: name and default profiles,
@@ -610,6 +611,10 @@ class ServarrStandIn(StandIn):
     # -- request handling --
 
     def handle(self, method, path, query, body, headers):
+        if method == "GET" and path.rstrip("/") == "/api":
+            # The apps' API information (their ApiInfoController): the current version, nothing
+            # deprecated. Answered with or without a key: the spec documents only its 200.
+            return 200, {"current": self.base.rsplit("/", 1)[1], "deprecated": []}
         if not path.startswith(self.base + "/"):
             return 404, {"message": "NotFound"}
         key = headers.get("X-Api-Key") or (query.get("apikey") or [None])[0]

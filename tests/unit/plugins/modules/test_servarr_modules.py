@@ -702,3 +702,17 @@ def test_the_stand_in_runs_on_its_own():
         finally:
             process.terminate()
     assert process.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("app", "current"),
+    [("sonarr", "v3"), ("radarr", "v3"), ("lidarr", "v1"), ("readarr", "v1"), ("prowlarr", "v1")],
+    indirect=["app"],
+)
+def test_the_stand_in_answers_the_api_information_its_spec_documents(app, current):
+    """The entry lets `/api` through the portal; the stand-in answers it as the spec documents."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"{app.url}/api", timeout=10) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"current": current, "deprecated": []}
+    assert app.violations == []

@@ -26,12 +26,10 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
 from ..lab.standins import standin
 from . import test_authelia_standin as authelia_tests
 from . import test_lab_api_standins as api_standins
+from .standin_process import STANDIN, START_WAIT_S, STOP_WAIT_S, free_port, standin_process
 
 ROOT = Path(__file__).resolve().parents[2]
-STANDIN = ROOT / "tests" / "lab" / "standins" / "standin.py"
 CATALOG = load_catalog(ROOT / "catalog" / "services")
-START_WAIT_S = 20
-STOP_WAIT_S = 10
 
 
 @contextmanager
@@ -123,12 +121,6 @@ def test_a_reachable_address_is_no_problem_and_a_closed_port_is_one():
     assert problems[0].startswith(f"REDIS_HOSTNAME names 127.0.0.1:{shut}, which cannot be reached")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def health(port: int, path: str) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -144,30 +136,14 @@ def running_standin(peer_port: int) -> Iterator[tuple[int, subprocess.Popen]]:
     """standin.py as the image starts it, its environment naming a peer at 127.0.0.1:peer_port."""
     port = free_port()
     environ = {
-        "PATH": os.environ.get("PATH", ""),
         "STANDIN_SERVICE": "jellystat",
         "STANDIN_PORTS": str(port),
         "STANDIN_PATHS": "/auth/isconfigured",
         "POSTGRES_IP": "127.0.0.1",
         "POSTGRES_PORT": str(peer_port),
     }
-    process = subprocess.Popen(
-        [sys.executable, str(STANDIN)], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    try:
-        deadline = time.monotonic() + START_WAIT_S
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, process.communicate()[0]
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"standin.py did not listen on {port} within {START_WAIT_S} s")
+    with standin_process(port, environ) as process:
         yield port, process
-    finally:
-        process.terminate()
-        process.wait(timeout=STOP_WAIT_S)
 
 
 def probe(port: int, peer_port: int) -> int:

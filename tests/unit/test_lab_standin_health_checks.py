@@ -9,11 +9,7 @@ standin.py with them on a free loopback port, and run the catalog's own check ag
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,18 +19,10 @@ import pytest
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 
 from ..lab import lab
+from .standin_process import free_port, standin_process
 
 ROOT = Path(__file__).resolve().parents[2]
-STANDIN = ROOT / "tests" / "lab" / "standins" / "standin.py"
 CATALOG = load_catalog(ROOT / "catalog" / "services")
-START_WAIT_S = 20
-STOP_WAIT_S = 10
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize(
@@ -69,30 +57,9 @@ def test_alloys_standin_gets_its_port_and_ready_path_and_runs_its_check_with_the
 def running_standin(paths: str) -> Iterator[int]:
     """standin.py as Alloy's stand-in image starts it, on a free port; yields the port."""
     port = free_port()
-    environ = {
-        "PATH": os.environ.get("PATH", ""),
-        "STANDIN_SERVICE": "alloy",
-        "STANDIN_PORTS": str(port),
-        "STANDIN_PATHS": paths,
-        "STANDIN_METRICS": "/metrics",
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(STANDIN)], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    try:
-        deadline = time.monotonic() + START_WAIT_S
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, process.communicate()[0]
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"standin.py did not listen on {port} within {START_WAIT_S} s")
+    environ = {"STANDIN_SERVICE": "alloy", "STANDIN_PORTS": str(port), "STANDIN_PATHS": paths}
+    with standin_process(port, {**environ, "STANDIN_METRICS": "/metrics"}):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=STOP_WAIT_S)
 
 
 def alloy_check(port: int) -> int:

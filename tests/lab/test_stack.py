@@ -151,7 +151,8 @@ def from_the_client(requests: list[dict]) -> list[dict]:
 # A concrete path for each kind of bypass pattern in the catalog: the first one a pattern matches.
 BYPASS_SAMPLES = (
     "/api", "/ping", "/api/v1/status", "/api/server/ping", "/rest/ping", "/opds", "/kobo/x", "/status",
-    "/.well-known/immich", "/System/Info/Public", "/Shows/x", "/Search/x", "/socket", "/stats/x", "/socket.io/x",
+    "/.well-known/immich", "/System/Info/Public", "/Shows/NextUp", "/Search/Hints", "/socket", "/stats/x",
+    "/socket.io/x",
     "/login",
 )  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The rendered entry run for real: Traefik's own binary with the files the collection writes.
 
-The plan is built from the shipped catalog with every segment on a loopback range (127.77.x.0/24),
+The plan is built from the shipped catalog with every segment on a loopback range (127.N.x.0/24, N picked per process),
 so each planned address is a loopback address this machine can bind. Traefik listens where the
 entry listens (its dmz address) and every address its configuration names is served by a small
 program of this module:
@@ -23,6 +23,7 @@ import copy
 import datetime
 import http.client
 import json
+import os
 import socket
 import ssl
 import subprocess
@@ -59,7 +60,12 @@ DOMAIN = "edge.mediastack.test"
 SEGMENT_INDEX = {"proxy": 0, "media": 1, "admin": 2, "data": 3, "dmz": 4}
 
 
-def loopback_segments(second_octet: int = 77) -> dict[str, str]:
+#: This process's second loopback octet, so that two checkouts' suites run on one machine side by
+#: side (each binds the planned addresses and ports); the octet after it is free for a second edge.
+SECOND_OCTET = 64 + os.getpid() % 128
+
+
+def loopback_segments(second_octet: int = SECOND_OCTET) -> dict[str, str]:
     """Every segment on its own loopback range (127.<second_octet>.<n>.0/24): each planned address
     can be bound here, and two edges with different octets run side by side."""
     return {name: f"127.{second_octet}.{index}.0/24" for name, index in SEGMENT_INDEX.items()}
@@ -69,9 +75,9 @@ SEGMENTS = loopback_segments()
 #: A LAN client, on no segment.
 LAN_CLIENT = "127.0.0.1"
 #: A container of the proxy segment (Homepage is one) or a machine on that VLAN.
-PROXY_SEGMENT_CLIENT = "127.77.0.250"
+PROXY_SEGMENT_CLIENT = f"127.{SECOND_OCTET}.0.250"
 #: A machine of the admin segment.
-ADMIN_SEGMENT_CLIENT = "127.77.2.250"
+ADMIN_SEGMENT_CLIENT = f"127.{SECOND_OCTET}.2.250"
 USER, PASSWORD = "alice", "alice-password"
 START_TIMEOUT = 30.0
 

@@ -106,7 +106,7 @@ def test_traefik_starts_without_warnings_about_the_rendered_settings(entry):
 def test_a_named_front_proxy_may_say_who_the_client_is(tmp_path):
     """With mediastack_front_proxies, that proxy (and only it) is believed about the client."""
     front = "127.0.0.9"
-    segments = edge.loopback_segments(78)
+    segments = edge.loopback_segments(edge.SECOND_OCTET + 1)
     with edge.running_edge(tmp_path, {"front_proxies": [front]}, segments=segments) as entry:
         fqdn = f"sonarr.{DOMAIN}"
         entry.get(fqdn, "/api/v3/system/status", {"X-Forwarded-For": "203.0.113.9"}, source=front)

@@ -30,7 +30,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = load_catalog(ROOT / "catalog" / "services")
 #: The inventories the collection ships for users (single-host, multi-host) and for its lab.
-INVENTORIES = ("single-host", "lab", "multi-host")
+INVENTORIES = ("single-host", "lab", "lab-three", "multi-host")
 #: Settings of plan.yml no check here reads: the ACME CA bundle is a file the lab writes
 #: (.lab/acme/ca.pem), read by a lookup that fails where the lab was never started.
 UNREAD_SETTINGS = ("acme_ca_bundle",)

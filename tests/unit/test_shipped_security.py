@@ -1,8 +1,8 @@
 """The security settings rendered for the shipped inventories, asserted exactly.
 
 Each value is read from the files the render playbook writes (and the expression the stack role
-creates the segment networks with) for inventories/single-host, inventories/lab and
-inventories/multi-host, and compared with the one value it must have: the admin allow-list is the
+creates the segment networks with) for every shipped inventory (single-host, lab, lab-three,
+multi-host), and compared with the one value it must have: the admin allow-list is the
 admin segment and nothing wider, forwarded headers are trusted from no one but the front proxies
 an inventory names, TLS is Mozilla's intermediate profile with strict SNI, the data segment is an
 internal network, and every ``AUTHELIA_*_FILE`` variable names a key of Authelia's configuration.

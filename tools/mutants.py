@@ -35,6 +35,8 @@ FIELD_TESTS = ("tests/unit/plugins/modules/test_servarr_download_client_fields.p
 DEFAULT_TIMEOUT = 600
 #: pytest's last line: "2 failed, 22 passed in 31.02s".
 SUMMARY = re.compile(r"\d+ (passed|failed|errors?|skipped)\b")
+#: What follows a failed test's name in pytest's short summary: its parameters and the message.
+FAILED = re.compile(r"(\[.*?\])?( - .*)?$")
 
 
 @dataclass(frozen=True)
@@ -151,23 +153,25 @@ def apply(mutant: Mutant, tree: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def run_tests(tree: Path, tests: tuple[str, ...], timeout: int) -> tuple[str, str]:
-    """(outcome, pytest's summary line): outcome is passed, failed, timeout or error."""
+def run_tests(tree: Path, tests: tuple[str, ...], timeout: int) -> tuple[str, str, list[str]]:
+    """(outcome, pytest's summary line, the tests that failed): outcome is passed, failed, timeout or error."""
     missing = [test for test in tests if not (tree / test).is_file()]
     if missing:
-        return "error", f"no such test file: {', '.join(missing)}"
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", *tests]
+        return "error", f"no such test file: {', '.join(missing)}", []
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", "-rf", *tests]
     try:
         result = subprocess.run(command, cwd=tree, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return "timeout", f"stopped after {timeout}s"
+        return "timeout", f"stopped after {timeout}s", []
     output = (result.stdout + result.stderr).strip().splitlines() or [""]
     summary = next((line for line in reversed(output) if SUMMARY.search(line)), output[-1]).strip("= ")
     # pytest: 0 all passed, 1 some failed; anything else (usage, collection, no tests) is an error.
     outcome = {0: "passed", 1: "failed"}.get(result.returncode, "error")
     if outcome == "passed" and " passed" not in summary:
         outcome = "error"  # every test skipped (the specs absent, say): nothing was checked
-    return outcome, summary
+    # "FAILED tests/unit/test_x.py::test_y[lab] - AssertionError": the test, less its parameters.
+    failed = [FAILED.sub("", line.removeprefix("FAILED ")) for line in output if line.startswith("FAILED ")]
+    return outcome, summary, list(dict.fromkeys(failed))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             tests = tuple(args.tests or dict.fromkeys(test for mutant in mutants for test in mutant.tests))
             print(f"baseline: {' '.join(tests)}", flush=True)
-            outcome, summary = run_tests(copy_tree(Path(scratch) / "baseline"), tests, args.timeout)
+            outcome, summary, _failed = run_tests(copy_tree(Path(scratch) / "baseline"), tests, args.timeout)
             if outcome != "passed":
                 print(f"baseline {outcome}: {summary}. The tests must pass on the unbroken tree first.")
                 return 2
@@ -197,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"mutants: {error}", file=sys.stderr)
                 return 2
             started = time.monotonic()
-            outcome, summary = run_tests(tree, tests, args.timeout)
+            outcome, summary, failed = run_tests(tree, tests, args.timeout)
+            for test in failed:
+                print(f"  failed: {test}", flush=True)
             result = {"failed": "killed", "passed": "SURVIVED"}.get(outcome, outcome.upper())
             broken |= result != "killed"
             rows.append(

@@ -14,7 +14,9 @@ for the endpoints the collection's Servarr modules use:
   Newznab, MediaBrowser, Webhook, Sonarr/Radarr/Lidarr/Readarr applications, a Cardigann
   definition). Fields with privacy ``password`` or ``apiKey`` are answered ``********``; sending
   ``********`` back keeps the stored value; fields left out of a write get the template's value
-  (as the apps rebuild settings from the fields sent). On create and update an enabled provider's
+  (as the apps rebuild settings from the fields sent). A download client whose fields name one its
+  template lacks is refused (400): the apps drop such a field without a word, so a misspelt
+  category would leave the client on the app's default one. On create and update an enabled provider's
   connection is tested unless ``forceSave=true``: the test fails when its host (``host`` field, or
   the host of ``baseUrl``) is in ``unreachable``.
 - Prowlarr app profiles; quality profiles (every quality present, cutoff allowed, every custom
@@ -250,7 +252,7 @@ def download_client_templates(app: str) -> list:
         ("username", "", "textbox", "userName"),
     ]
     if app == "prowlarr":
-        media = [("category", "prowlarr", "textbox"), ("priority", 0, "select")]
+        media, imported = [("category", "prowlarr", "textbox"), ("priority", 0, "select")], ""
     else:
         category, imported, recent, older, default = MEDIA_FIELDS[app]
         media = [(category, default, "textbox"), (imported, "", "textbox"), (recent, 0, "select"), (older, 0, "select")]
@@ -262,7 +264,9 @@ def download_client_templates(app: str) -> list:
         "categories": [],
         "supportsCategories": True,
     }
-    qbittorrent = [*connection, ("password", "", "password", "password"), *media]
+    # Sonarr's qBittorrent client also signs in with qBittorrent's API key instead of a password.
+    api_key = [("apiKey", "", "textbox", "apiKey")] if app == "sonarr" else []
+    qbittorrent = [*connection[:4], *api_key, *connection[4:], ("password", "", "password", "password"), *media]
     qbittorrent += [
         ("initialState", 0, "select"),
         ("sequentialOrder", False, "checkbox"),
@@ -270,7 +274,8 @@ def download_client_templates(app: str) -> list:
         ("contentLayout", 0, "select"),
     ]
     sabnzbd = [*connection[:4], ("apiKey", "", "textbox", "apiKey"), *connection[4:]]
-    sabnzbd += [("password", "", "password", "password"), *media]
+    # SABnzbd has no category for imported downloads.
+    sabnzbd += [("password", "", "password", "password"), *(spec for spec in media if spec[0] != imported)]
     return [
         provider("QBittorrent", "qBittorrent", "QBittorrentSettings", fields(*qbittorrent), protocol="torrent", **top),
         provider("Sabnzbd", "SABnzbd", "SabnzbdSettings", fields(*sabnzbd), protocol="usenet", **top),
@@ -829,6 +834,10 @@ class ServarrStandIn(StandIn):
                 obj[key] = value
         stored = {entry["name"]: entry["value"] for entry in (old or {}).get("fields", [])}
         given = {entry["name"]: entry.get("value") for entry in body.get("fields") or []}
+        known = {entry["name"] for entry in obj["fields"]}
+        unknown = sorted(name for name in given if name not in known)
+        if kind == "downloadclient" and unknown:
+            return self.invalid(unknown[0], f"Unknown field of {implementation}: {unknown[0]}", given[unknown[0]])
         for entry in obj["fields"]:
             if entry["name"] in given:
                 value = given[entry["name"]]

@@ -1,0 +1,154 @@
+"""The download-client fields the collection sends each *arr app are that app's own field names.
+
+The apps' OpenAPI documents describe a provider's settings only as a generic ``fields`` array, so
+tests/fixtures/servarr-download-client-fields.yml holds each app's qBittorrent and SABnzbd field
+names, read from the apps' source (its header names the repository, path and commit). An app
+drops a field name it does not know without a word: a misspelt category field would leave the
+client on the app's default category and mix the apps' downloads. Checked here: the catalog, what
+the configure role sends for each shipped inventory, the contract stand-in's templates (which
+refuse any other name), and the module run with those fields against the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+import yaml
+
+from ansible_collections.newmedia.mediastack.plugins.modules import servarr_download_client
+
+from ....contract.openapi import SPECS
+from ....contract.servarr import APPS, ServarrStandIn, download_client_templates
+from ...shipped import CATALOG, INVENTORIES, ROOT, shipped
+from .harness import run_module
+
+FIELDS = yaml.safe_load((ROOT / "tests/fixtures/servarr-download-client-fields.yml").read_text(encoding="utf-8"))
+SERVARR = sorted(name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "servarr")
+CLIENTS = sorted(
+    name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "download_client"
+)
+TASK = next(
+    task
+    for task in yaml.safe_load((ROOT / "roles/configure/tasks/servarr.yml").read_text(encoding="utf-8"))
+    if "newmedia.mediastack.servarr_download_client" in task
+)
+needs_specs = pytest.mark.skipif(
+    not all((SPECS / spec).is_file() for _title, _base, spec, _port in APPS.values()),
+    reason=f"contract tests: the Servarr specs are not in {SPECS}",
+)
+
+
+def implementation(client: str) -> str:
+    return CATALOG[client]["configure"]["implementation"]
+
+
+def category_field(app: str, client_implementation: str) -> str:
+    """The field the app files a client's downloads under (not its category for imported ones)."""
+    names = FIELDS[app][client_implementation]
+    (name,) = (name for name in names if name.endswith("Category") and "Imported" not in name)
+    return name
+
+
+def sent(inventory_name: str) -> list[tuple[dict, dict, dict]]:
+    """(app, client, fields with secret fields) the configure role sends for every *arr app and client."""
+    inventory = shipped(inventory_name)
+    host = inventory.edge
+    module = TASK["newmedia.mediastack.servarr_download_client"]
+    found = []
+    for app in inventory.wiring(host)["servarr"]:
+        for client in app["download_clients"]:
+            store = {name: f"secret of {name}" for name in client["secret_fields"].values()}
+            scope = {"configure_app": app, "configure_item": client, "__configure_secrets": store}
+            fields = inventory.template(host, module["fields"], **scope)
+            secrets = inventory.template(host, module["secret_fields"], **scope)
+            found.append((app, client, {**fields, **secrets}))
+    return found
+
+
+def test_the_fixture_covers_every_arr_app_and_download_client():
+    assert sorted(FIELDS) == SERVARR
+    assert {app: sorted(FIELDS[app]) for app in FIELDS} == dict.fromkeys(FIELDS, sorted(map(implementation, CLIENTS)))
+
+
+@pytest.mark.parametrize("app", SERVARR)
+def test_the_catalog_names_the_apps_own_category_field(app):
+    for client in CLIENTS:
+        assert CATALOG[app]["configure"]["category_field"] == category_field(app, implementation(client)), client
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_the_catalog_signs_in_to_each_client_with_field_names_every_app_knows(client):
+    configure = CATALOG[client]["configure"]
+    names = {*(configure.get("fields") or {}), *(configure.get("secret_fields") or {})}
+    assert names
+    for app in SERVARR:
+        assert sorted(names - set(FIELDS[app][implementation(client)])) == [], app
+
+
+@pytest.mark.parametrize("inventory_name", INVENTORIES)
+def test_the_configure_role_sends_only_the_apps_own_field_names(inventory_name):
+    found = sent(inventory_name)
+    assert sorted({(app["service"], client["implementation"]) for app, client, _fields in found}) == sorted(
+        (app, implementation(client)) for app in SERVARR for client in CLIENTS
+    )
+    for app, client, fields in found:
+        known = FIELDS[app["service"]][client["implementation"]]
+        assert sorted(set(fields) - set(known)) == [], (app["service"], client["implementation"])
+        assert fields[category_field(app["service"], client["implementation"])] == app["category"]
+
+
+@pytest.mark.parametrize("app", SERVARR)
+def test_the_stand_in_offers_the_apps_own_fields(app):
+    offered = {
+        template["implementation"]: [entry["name"] for entry in template["fields"]]
+        for template in download_client_templates(app)
+    }
+    assert offered == FIELDS[app]
+
+
+@needs_specs
+@pytest.mark.parametrize("app", SERVARR)
+def test_the_stand_in_refuses_a_field_the_app_does_not_know(app):
+    with ServarrStandIn(app) as stand_in:
+        headers = {"X-Api-Key": stand_in.api_key, "Content-Type": "application/json"}
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        api = f"{stand_in.url}{stand_in.base}/downloadclient"
+        schema = urllib.request.Request(f"{api}/schema", headers=headers)  # noqa: S310 - loopback
+        with opener.open(schema, timeout=10) as answer:
+            template = next(entry for entry in json.loads(answer.read()) if entry["implementation"] == "QBittorrent")
+        misspelt = category_field(app, "QBittorrent").replace("Category", "Catgory")
+        body = dict(template, name="qBittorrent", fields=[*template["fields"], {"name": misspelt, "value": "x"}])
+        request = urllib.request.Request(api, data=json.dumps(body).encode(), headers=headers)  # noqa: S310 - loopback
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(request, timeout=10)
+        assert refused.value.code == 400
+        assert json.loads(refused.value.read())[0]["propertyName"] == misspelt
+        assert stand_in.items("downloadclient") == []
+
+
+@needs_specs
+@pytest.mark.parametrize("inventory_name", INVENTORIES)
+def test_the_module_files_each_apps_downloads_under_its_category(inventory_name):
+    for app, client, fields in sent(inventory_name):
+        secret_names = set(client["secret_fields"])
+        with ServarrStandIn(app["service"]) as stand_in:
+            args = {
+                "app": app["service"],
+                "url": stand_in.url,
+                "api_key": stand_in.api_key,
+                "name": client["implementation"],
+                "implementation": client["implementation"],
+                "fields": {name: value for name, value in fields.items() if name not in secret_names},
+                "secret_fields": {name: value for name, value in fields.items() if name in secret_names},
+                "wait_attempts": 3,
+                "wait_delay": 0.01,
+            }
+            failed, result = run_module(servarr_download_client.main, args)
+            assert not failed, result["msg"]
+            (stored,) = stand_in.items("downloadclient")
+            values = {entry["name"]: entry["value"] for entry in stored["fields"]}
+            assert values[category_field(app["service"], client["implementation"])] == app["category"]
+            assert stand_in.violations == []

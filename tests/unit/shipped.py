@@ -1,0 +1,122 @@
+"""The shipped inventories as the playbooks see them: their plan, render settings and files.
+
+Ansible's own inventory loader reads ``inventories/<name>`` (hosts and group_vars), and the
+variables of ``playbooks/vars/plan.yml`` are templated in each host's scope with Ansible's
+templating, as every play that loads that file does. The plan, the files and the wiring come from
+the functions the collection's filters call, so a test reads what the render playbook writes and
+the configure role sends, in about a second, without running a playbook.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from ansible.inventory.manager import InventoryManager
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+from ansible.vars.hostvars import HostVars
+from ansible.vars.manager import VariableManager
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import wiring
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = load_catalog(ROOT / "catalog" / "services")
+#: The inventories the collection ships for users (single-host, multi-host) and for its lab.
+INVENTORIES = ("single-host", "lab", "lab-three", "multi-host")
+#: Settings of plan.yml no check here reads: the ACME CA bundle is a file the lab writes
+#: (.lab/acme/ca.pem), read by a lookup that fails where the lab was never started.
+UNREAD_SETTINGS = ("acme_ca_bundle",)
+
+
+def trusted(value: object) -> object:
+    """``value`` with every string marked as a template, as Ansible marks a playbook's own files."""
+    if isinstance(value, str):
+        return trust_as_template(value)
+    if isinstance(value, Mapping):
+        return {key: trusted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [trusted(item) for item in value]
+    return value
+
+
+def role_variables(role: str, kind: str) -> dict:
+    """A role's ``defaults`` or ``vars`` (``kind``), as templates."""
+    return trusted(yaml.safe_load((ROOT / "roles" / role / kind / "main.yml").read_text(encoding="utf-8")))
+
+
+PLAN_VARIABLES = trusted(yaml.safe_load((ROOT / "playbooks" / "vars" / "plan.yml").read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """One shipped inventory: each host's variables (plan.yml's included), the plan, the settings."""
+
+    name: str
+    scopes: Mapping[str, Mapping]
+    plan: Mapping
+    settings: Mapping[str, Mapping]
+
+    def template(self, host: str, text: object, **variables) -> object:
+        """``text`` templated in ``host``'s scope with ``variables`` added, as a task's argument is."""
+        scope = {**self.scopes[host], **trusted(variables)}
+        return Templar(loader=DataLoader(), variables=scope).template(trusted(text))
+
+    @property
+    def edge(self) -> str:
+        """The host that runs Traefik."""
+        return self.plan["services"]["traefik"]["host"]
+
+    def files(self, host: str) -> dict[str, str]:
+        """Path -> content of every file the render playbook writes for ``host``, secrets masked."""
+        root = self.settings[host]["config_root"].rstrip("/") + "/"
+        layout = host_layout(self.plan, CATALOG, self.settings[host], host, None)
+        return {entry["path"].removeprefix(root): entry["content"] for entry in layout["files"]}
+
+    def document(self, host: str, path: str) -> object:
+        """A rendered YAML file of ``host`` (a path under the configuration root), parsed."""
+        return yaml.safe_load(self.files(host)[path])
+
+    def wiring(self, host: str) -> dict:
+        """The wiring the configure role works from, as ``host`` computes it."""
+        defaults = role_variables("configure", "defaults")
+        categories = self.template(host, "{{ configure_download_categories }}", **defaults)
+        return wiring(self.plan, CATALOG, {**self.settings[host], "download_categories": categories})
+
+
+def shipped(name: str, **extra) -> Shipped:
+    """``inventories/<name>`` with ``extra`` variables (as ``-e`` passes them) set on every host."""
+    return _shipped(name, json.dumps(extra, sort_keys=True))
+
+
+@functools.cache
+def _shipped(name: str, extra_json: str) -> Shipped:
+    extra = json.loads(extra_json)
+    loader = DataLoader()
+    inventory = InventoryManager(loader=loader, sources=[str(ROOT / "inventories" / name)])
+    manager = VariableManager(loader=loader, inventory=inventory)
+    hostvars = HostVars(inventory=inventory, variable_manager=manager, loader=loader)
+    scopes, settings, plans = {}, {}, []
+    for host in inventory.get_hosts("mediastack"):
+        scope = {**manager.get_vars(host=host), "hostvars": hostvars, **PLAN_VARIABLES, **trusted(extra)}
+        scope["mediastack_catalog"] = CATALOG
+        templar = Templar(loader=loader, variables=scope)
+        plans.append(templar.template(PLAN_VARIABLES["mediastack_plan_inventory"]))
+        settings[host.name] = {
+            key: templar.template(value)
+            for key, value in PLAN_VARIABLES["mediastack_render_settings"].items()
+            if key not in UNREAD_SETTINGS
+        }
+        scopes[host.name] = scope
+    assert all(plan == plans[0] for plan in plans), f"{name}: the hosts see different plan inputs"
+    plan = build_plan(CATALOG, plans[0])
+    for scope in scopes.values():
+        scope["mediastack_plan"] = plan
+    return Shipped(name, scopes, plan, settings)

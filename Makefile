@@ -15,7 +15,7 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
+.PHONY: help venv test $(TEST_STAGES) docs lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ sanity: venv ## ansible-test sanity on a copy laid out as ansible_collections/ne
 
 unit: venv ## Unit tests of the filters, modules and tools
 	pytest tests/unit
+
+docs: venv ## Build the collection docs with antsibull-docs into .build/docs/rst; fails on any docs warning
+	tools/docs.sh
 
 molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempotence, verify
 	molecule test --all

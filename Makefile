@@ -15,7 +15,7 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) docs lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
+.PHONY: help venv test $(TEST_STAGES) docs fmt lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ test: venv ## Run every test stage and print a summary with wall times
 ruff: venv ## Lint and format-check the Python code
 	ruff check .
 	ruff format --check .
+
+# Safe fixes only (no --unsafe-fixes); the last step fails on whatever needs a hand.
+fmt: venv ## Format the Python code and apply ruff's safe fixes; fails on problems left to fix by hand
+	ruff check --fix --exit-zero --quiet .
+	ruff format .
+	ruff check .
 
 lint: venv ## ansible-lint, production profile, no skips
 	ansible-lint --offline

@@ -15,7 +15,7 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) docs fmt lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
+.PHONY: help venv test $(TEST_STAGES) docs fmt role lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -88,6 +88,10 @@ demo: lab-up ## Build the lab, deploy the whole platform into it, print each rou
 
 bench: lab-prepare ## Time the deploy phase against plain docker compose, and a no-op re-run (printed)
 	$(BIN)/python tools/bench.py --host $(firstword $(DEMO_HOSTS))
+
+NAME ?=
+role: venv ## Start roles/NAME and molecule/NAME from the skeletons in tools/ (NAME=...)
+	tools/new_role.sh "$(NAME)"
 
 galaxy-build: venv ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path .build

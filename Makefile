@@ -15,7 +15,8 @@ DEMO_HOSTS ?= lab1
 # The stages of `make test`, in order.
 TEST_STAGES := ruff lint sanity unit molecule lab
 
-.PHONY: help venv test $(TEST_STAGES) mutants lab-prepare lab-up lab-down lab-status demo bench galaxy-build render clean
+.PHONY: help venv test $(TEST_STAGES) mutants docs fmt role lab-prepare lab-up lab-down lab-status demo bench \
+	galaxy-build render clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +36,12 @@ ruff: venv ## Lint and format-check the Python code
 	ruff check .
 	ruff format --check .
 
+# Safe fixes only (no --unsafe-fixes); the last step fails on whatever needs a hand.
+fmt: venv ## Format the Python code and apply ruff's safe fixes; fails on problems left to fix by hand
+	ruff check --fix --exit-zero --quiet .
+	ruff format .
+	ruff check .
+
 lint: venv ## ansible-lint, production profile, no skips
 	ansible-lint --offline
 
@@ -47,6 +54,9 @@ unit: venv ## Unit tests of the filters, modules and tools
 # Not a stage of `make test`: each break reruns its tests (a few minutes in all).
 mutants: venv ## Break each guarded security setting once in a copy of the tree; every break must fail a test
 	$(BIN)/python tools/mutants.py
+
+docs: venv ## Build the collection docs with antsibull-docs into .build/docs/rst; fails on any docs warning
+	tools/docs.sh
 
 molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempotence, verify
 	molecule test --all
@@ -83,6 +93,10 @@ demo: lab-up ## Build the lab, deploy the whole platform into it, print each rou
 
 bench: lab-prepare ## Time the deploy phase against plain docker compose, and a no-op re-run (printed)
 	$(BIN)/python tools/bench.py --host $(firstword $(DEMO_HOSTS))
+
+NAME ?=
+role: venv ## Start roles/NAME and molecule/NAME from the skeletons in tools/ (NAME=...)
+	tools/new_role.sh "$(NAME)"
 
 galaxy-build: venv ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path .build

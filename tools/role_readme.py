@@ -39,6 +39,7 @@ _MARKUP = [
     (re.compile(r"\bB\(([^)]+)\)"), r"**\1**"),
     (re.compile(r"\b[CVOE]\(([^)]+)\)"), r"`\1`"),
     (re.compile(r"\bM\(([^)]+)\)"), r"`\1`"),
+    (re.compile(r"\bP\(([^)#]+)#[^)]+\)"), r"`\1`"),
     (re.compile(r"\bR\(([^)]+?),\s*([^)]+)\)"), r"\1"),
 ]
 # A default that reads an inventory variable: "{{ mediastack_x | default(<literal>) }}".

@@ -3,15 +3,7 @@
 # ansible_collections/newmedia/mediastack, the tree ansible-test requires.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-dest="$root/.build/sanity/ansible_collections/newmedia/mediastack"
-rm -rf "$dest"
-mkdir -p "$dest"
-cd "$root"
-# Tracked and new (not ignored) files, without the checkout's link to itself.
-git ls-files -z --cached --others --exclude-standard \
-  | grep -zv '^collections/' \
-  | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
-  | rsync -a --from0 --files-from=- ./ "$dest/"
+dest=$("$root/tools/collection_tree.sh" "$root/.build/sanity")
 # ansible-test bootstraps pip in its test environments with a script it downloads from a host we
 # cannot reach; give it ours (same interface) under the name it looks for.
 pip_version=$("$root/.venv/bin/python" - <<'PY'
@@ -23,5 +15,4 @@ PY
 mkdir -p ~/.ansible/test/cache
 install -m 0644 "$root/tools/pip_bootstrap.py" ~/.ansible/test/cache/"get_pip_${pip_version//./_}.py"
 cd "$dest"
-git init -q && git add -A && git -c user.name=sanity -c user.email=sanity@localhost commit -qm sanity
 exec "$root/.venv/bin/ansible-test" sanity --python 3.11 --color=no "$@"

@@ -9,7 +9,7 @@ short_description: The folders and files one host's deployment writes, with owne
 version_added: 0.1.0
 author: newmedia.mediastack maintainers (@newmedia)
 description:
-  - Flattens what M(newmedia.mediastack.host_files) renders for a host, plus each service's
+  - Flattens what P(newmedia.mediastack.host_files#filter) renders for a host, plus each service's
     environment file and secret files, into folders and files under the configuration root.
   - Folders and files of a service belong to the user it runs as; environment and secret files
     are readable by their owner only and are marked C(secret).

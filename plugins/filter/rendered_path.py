@@ -9,10 +9,10 @@ short_description: Where the render playbook writes a file the deploy writes
 version_added: 0.1.0
 author: newmedia.mediastack maintainers (@newmedia)
 description:
-  - Maps a path of M(newmedia.mediastack.host_layout) (under the configuration root) to the path,
+  - Maps a path of P(newmedia.mediastack.host_layout#filter) (under the configuration root) to the path,
     relative to the host's folder, where C(newmedia.mediastack.render) writes it.
   - C(compose/...) and C(env/...) keep their names; each service's folder goes under C(config/),
-    as in M(newmedia.mediastack.host_files). The configuration root itself is C(.).
+    as in P(newmedia.mediastack.host_files#filter). The configuration root itself is C(.).
 options:
   _input:
     description: A path under C(config_root).

@@ -1,11 +1,12 @@
-"""The modules' EXAMPLES work as written: every filter they name exists, and the example that
-reads TRaSH Guides files runs as a user would run it (ansible-playbook on files laid out as
-TRaSH publishes them)."""
+"""Every plugin's documentation renders with ansible-doc, and the modules' EXAMPLES work as written:
+every filter they name exists, and the example that reads TRaSH Guides files runs as a user would
+run it (ansible-playbook on files laid out as TRaSH publishes them)."""
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,8 +17,35 @@ import yaml
 from jinja2.defaults import DEFAULT_FILTERS
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = sorted(path.stem for path in (ROOT / "plugins/modules").glob("*.py") if path.stem != "__init__")
+COLLECTION = "newmedia.mediastack"
+PACKAGE = "ansible_collections.newmedia.mediastack.plugins"
+
+
+def plugin_files(kind: str) -> list[str]:
+    return sorted(path.stem for path in (ROOT / "plugins" / kind).glob("*.py") if path.stem != "__init__")
+
+
+MODULES = plugin_files("modules")
+#: Every filter a play can call: the names each filter file's FilterModule provides.
+FILTERS = sorted(
+    name
+    for stem in plugin_files("filter")
+    for name in importlib.import_module(f"{PACKAGE}.filter.{stem}").FilterModule().filters()
+)
+LOOKUPS = plugin_files("lookup")
+ROLES = sorted(path.parent.parent.name for path in (ROOT / "roles").glob("*/meta/argument_specs.yml"))
+#: (ansible-doc type, short name) of everything ansible-doc documents; an action plugin has no docs
+#: of its own, its module's are its docs (see test_every_action_plugin_has_a_documented_module).
+DOCUMENTED = [
+    *(("module", name) for name in MODULES),
+    *(("filter", name) for name in FILTERS),
+    *(("lookup", name) for name in LOOKUPS),
+    *(("role", name) for name in ROLES),
+]
 BIN = Path(sys.executable).parent
+#: The first line ansible-doc prints for each plugin it renders: "> MODULE newmedia.mediastack.x (path)",
+#: the name in asterisks for roles.
+HEADER_RE = re.compile(r"^> (?:MODULE|FILTER|LOOKUP|ROLE):? \*?([\w.]+)", re.MULTILINE)
 #: ``| name``, and the filter ``map('name')`` applies: every filter an expression names.
 PIPE_RE = re.compile(r"\|\s*([A-Za-z_][\w.]*)")
 MAP_RE = re.compile(r"\bmap\(\s*'([A-Za-z_][\w.]*)'")
@@ -38,6 +66,50 @@ def filter_exists(name: str) -> bool:
     for source in ("core", "mathstuff", "urls", "urlsplit", "encryption"):
         builtin.update(importlib.import_module(f"ansible.plugins.filter.{source}").FilterModule().filters())
     return name.removeprefix("ansible.builtin.") in builtin
+
+
+@pytest.fixture(scope="module")
+def ansible_doc():
+    """Each type's plugins rendered as text by one ansible-doc call: {type: (pages by FQCN, stderr)}."""
+    rendered = {}
+
+    def render(kind: str) -> tuple[dict[str, str], str]:
+        if kind not in rendered:
+            names = [f"{COLLECTION}.{name}" for plugin_kind, name in DOCUMENTED if plugin_kind == kind]
+            result = subprocess.run(
+                [str(BIN / "ansible-doc"), "-t", kind, *names],
+                cwd=ROOT,
+                env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "collections"), "ANSIBLE_NOCOLOR": "1"},
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr[-2000:]
+            starts = [(match.start(), match.group(1)) for match in HEADER_RE.finditer(result.stdout)]
+            ends = [start for start, _name in starts[1:]] + [len(result.stdout)]
+            pages = {name: result.stdout[start:end] for (start, name), end in zip(starts, ends, strict=True)}
+            rendered[kind] = (pages, result.stderr)
+        return rendered[kind]
+
+    return render
+
+
+@pytest.mark.parametrize(("kind", "name"), DOCUMENTED, ids=[f"{kind}-{name}" for kind, name in DOCUMENTED])
+def test_ansible_doc_renders_every_plugin(ansible_doc, kind, name):
+    """`ansible-doc -t <type> newmedia.mediastack.<name>` shows a page, and warns about nothing."""
+    pages, stderr = ansible_doc(kind)
+    fqcn = f"{COLLECTION}.{name}"
+    assert not stderr.strip(), f"ansible-doc -t {kind} warned:\n{stderr[-2000:]}"
+    assert fqcn in pages, f"ansible-doc -t {kind} {fqcn} rendered no page"
+    # A page has more than its header: at least the short description the docs give.
+    assert len(pages[fqcn].strip().splitlines()) > 1, pages[fqcn]
+
+
+@pytest.mark.parametrize("action", plugin_files("action"))
+def test_every_action_plugin_has_a_documented_module(action):
+    """ansible-doc shows an action plugin's docs through the module of the same name."""
+    assert action in MODULES, f"plugins/action/{action}.py has no plugins/modules/{action}.py to document it"
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -56,9 +56,10 @@ def test_check_mode_exits_non_zero_on_a_stale_readme(tmp_path):
         ("Used when I(x=file).", "Used when *x=file*."),
         ("See U(https://example.org).", "See <https://example.org>."),
         ("See L(the docs,https://example.org).", "See [the docs](https://example.org)."),
+        ("The P(ns.coll.wiring#filter) filter.", "The `ns.coll.wiring` filter."),
         ("Not CASE(x) or ONE(y).", "Not CASE(x) or ONE(y)."),
     ],
-    ids=["code", "italic", "url", "link", "words-untouched"],
+    ids=["code", "italic", "url", "link", "plugin", "words-untouched"],
 )
 def test_markup_to_markdown(text, expected):
     assert role_readme.markup_to_markdown(text) == expected

@@ -175,7 +175,7 @@ def run_tests(tree: Path, tests: tuple[str, ...], timeout: int) -> tuple[str, st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--only", action="append", choices=[mutant.name for mutant in MUTANTS], help="run this mutant")
     parser.add_argument("--tests", nargs="+", help="test files to run instead of each mutant's own")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per pytest run")

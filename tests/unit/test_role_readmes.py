@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+
+from .tools import load_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROLES = sorted(path for path in (REPO_ROOT / "roles").iterdir() if (path / "meta").is_dir())
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("role_readme", REPO_ROOT / "tools" / "role_readme.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-role_readme = _load_tool()
+role_readme = load_tool("role_readme")
 
 
 @pytest.mark.parametrize("role_dir", ROLES, ids=[path.name for path in ROLES])

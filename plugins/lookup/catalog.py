@@ -19,7 +19,9 @@ description:
     of Readarr that speaks Readarr's v1 API; Readarr was retired upstream and LinuxServer.io removed
     its Readarr image in January 2026. Bookshelf's hardcover build cannot open an old Readarr
     database.
-  - C(crowdsec-bouncer) runs a forward-auth bouncer that is no longer maintained upstream.
+  - C(crowdsec-bouncer) is gone, since its forward-auth container is unmaintained upstream; Traefik
+    loads CrowdSec's maintained bouncer plugin (maxlerebourg/crowdsec-bouncer-traefik-plugin,
+    pinned) instead. The planner refuses C(mediastack_services.crowdsec-bouncer).
   - C(promtail) is gone, since Promtail reached end of life upstream on 2026-03-02; Grafana Alloy
     (C(alloy)) ships the logs to Loki instead. The planner refuses C(mediastack_services.promtail)
     and says to use C(alloy).

@@ -342,6 +342,20 @@ VPN_CUSTOM_KEYS = ("public_key", "endpoint_ip", "endpoint_port")
 WIREGUARD_KEY_BYTES = 32
 
 
+def check_plugin_source(value: object, host: str) -> list[str]:
+    """A local source of Traefik's bouncer plugin: empty (the pinned release from Traefik's plugin
+    catalogue) or an absolute folder on the controller (its files are read by the preflight role)."""
+    variable = "mediastack_crowdsec_bouncer_plugin_source"
+    if value is None or value == "":
+        return []
+    todo = f"Set {variable} to the absolute path of the plugin's source folder on the controller, or remove it"
+    if not isinstance(value, str):
+        return [_invalid(variable, host, f"{value!r} is not a path", todo)]
+    if not posixpath.isabs(value):
+        return [_invalid(variable, host, f"{value!r} is a relative path", todo)]
+    return []
+
+
 def wireguard_key(value: object) -> bool:
     """A WireGuard key as ``wg`` writes and reads it: 32 bytes in padded base64 (44 characters)."""
     if not isinstance(value, str) or len(value) != 44:
@@ -563,6 +577,7 @@ def preflight_errors(hostvars: Mapping, host: str = "this host", plan: Mapping |
         host,
     )
     errors += check_vpn(hostvars.get("mediastack_vpn"), vpn_enabled(hostvars), host)
+    errors += check_plugin_source(hostvars.get("mediastack_crowdsec_bouncer_plugin_source"), host)
     users = users_problems(
         hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
     )

@@ -23,6 +23,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     environment_secrets,
+    file_secrets,
+    required_secrets,
     service_environment,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import (
@@ -155,6 +157,10 @@ def _secret_files(context: Mapping, service: str, ownership: tuple[str, str], di
         files.append(dict(seeded, seed=True))
         if "/" in SEED_FILES[seed]:
             directories[f"{root}/{service}/{SEED_FILES[seed].rsplit('/', 1)[0]}"] = (user, group, "")
+    for secret in file_secrets(service, plan):
+        directories[f"{root}/{service}/secrets"] = (user, group, "0700")
+        path = f"{root}/{service}/secrets/{secret['file']}"
+        files.append(_file(path, store[secret["name"]], (user, group, "0400"), service, secret=True))
     # Secrets from the inventory rather than the store (see inventory_secrets).
     extra = {name: MASK if context["masked"] else value for name, value in context["extra_env"].items()}
     if not environment_secrets(service, catalog, plan) and not extra:
@@ -219,12 +225,7 @@ def _file(path: str, content: str, ownership: tuple[str, str, str], service: str
 
 def _masked(catalog: Mapping, plan: Mapping) -> dict:
     """A store where every secret reads as the mask, for renderings meant to be read."""
-    masked = {SALT_STORE_NAME: MASK, FIRST_ADMIN_STORE_NAME: MASK}
-    for service in plan["services"]:
-        for secret in catalog[service]["secrets"]:
-            owner, _dot, own = secret["name"].rpartition(".")
-            masked[f"{owner or service}.{own}"] = MASK
-    return masked
+    return dict.fromkeys([SALT_STORE_NAME, FIRST_ADMIN_STORE_NAME, *required_secrets(plan, catalog)], MASK)
 
 
 def rendered_path(path: str, settings: Mapping) -> str:

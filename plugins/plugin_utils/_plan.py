@@ -31,11 +31,19 @@ DEFAULT_AUTH_GROUPS = ("admins", "users")
 ENTRY_PROXY = "traefik"
 #: The load balancer in front of a routed service that runs several copies.
 LOAD_BALANCER = "haproxy"
+#: The intrusion detection whose local API Traefik's bouncer plugin asks.
+INTRUSION_DETECTION = "crowdsec"
 #: Services the catalog no longer carries: the cause and what to do instead.
 RETIRED = {
     "overseerr": (
         "Overseerr is archived upstream and is no longer deployed; Seerr serves Plex too",
         "Move its settings to mediastack_services.seerr and remove mediastack_services.overseerr",
+    ),
+    "crowdsec-bouncer": (
+        "the forward-auth bouncer container is unmaintained upstream and is no longer deployed; Traefik "
+        "loads CrowdSec's maintained bouncer plugin instead",
+        "Remove mediastack_services.crowdsec-bouncer (mediastack_crowdsec_bouncer_plugin_source names a "
+        "local source of the plugin)",
     ),
     "promtail": (
         "Promtail reached end of life on 2026-03-02 and is no longer deployed; Grafana Alloy ships the logs",
@@ -453,6 +461,10 @@ class _Planner:
             for dependency in self.catalog[name]["depends_on"]:
                 if dependency in services and self.catalog[dependency]["port"]:
                     flows.append(self._flow(name, dependency, self.catalog[dependency]["port"], "dependency", services))
+        if proxies and INTRUSION_DETECTION in services:
+            # Traefik's bouncer plugin asks CrowdSec's local API about each client.
+            port = self.catalog[INTRUSION_DETECTION]["port"]
+            flows.append(self._flow(ENTRY_PROXY, INTRUSION_DETECTION, port, "bouncer", services))
         return [flow for flow in flows if flow is not None]
 
     def _flow(self, source: str, target: str, port: int, reason: str, services: Mapping) -> dict | None:

@@ -32,6 +32,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import 
     widget_url,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
+    BOUNCER_KEY_FILE,
     HOMEPAGE,
     HOMEPAGE_KEYS_DIR,
     TORRENT_CLIENT,
@@ -42,8 +43,18 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
 )
 
 PORTAL = "authelia"
-BOUNCER = "crowdsec-bouncer"
 CROWDSEC = "crowdsec"
+#: The maintained CrowdSec bouncer for Traefik: a Traefik plugin, which Traefik loads at start.
+#: v1.7.1 is its newest release: tag v1.7.1 of maxlerebourg/crowdsec-bouncer-traefik-plugin is
+#: commit bef5dfa ("release v1.7.1 (#367)", 2026-07-31); its .traefik.yml declares a middleware
+#: plugin importing this module.
+BOUNCER_PLUGIN = "crowdsec-bouncer"
+BOUNCER_PLUGIN_MODULE = "github.com/maxlerebourg/crowdsec-bouncer-traefik-plugin"
+BOUNCER_PLUGIN_VERSION = "v1.7.1"
+#: Where Traefik (working directory /) keeps the plugins it downloads, and reads local sources
+#: (``<folder>/src/<module>``); both are folders of its catalog entry.
+PLUGINS_STORAGE = "/plugins-storage"
+PLUGINS_LOCAL = "/plugins-local"
 PROMETHEUS = "prometheus"
 ALERTMANAGER = "alertmanager"
 #: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
@@ -99,7 +110,7 @@ SECURE_HEADERS = {
     "referrerPolicy": "strict-origin-when-cross-origin",
 }
 AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"]
-#: The largest answer Traefik reads from a forward-auth check (Authelia's and the bouncer's are small).
+#: The largest answer Traefik reads from a forward-auth check (Authelia's is small).
 FORWARD_AUTH_MAX_BODY = 65536
 HEALTHCHECK_TIMING = {"interval": "30s", "timeout": "10s", "retries": 5, "start_period": "60s"}
 
@@ -423,7 +434,7 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
         if trusted and name != "traefik":
             # Only the front proxies the inventory names may say who the client is.
             entry_point["forwardedHeaders"] = {"trustedIPs": trusted}
-    return {
+    static = {
         "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
         "log": {"level": "INFO"},
         "accessLog": {"filePath": "/var/log/traefik/access.log", "format": "json"},
@@ -434,6 +445,48 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
         "providers": {"file": {"directory": "/etc/traefik/dynamic", "watch": True}},
         "certificatesResolvers": {CERT_RESOLVER: {"acme": resolver}},
     }
+    if CROWDSEC in plan["services"]:
+        static["experimental"] = bouncer_plugin_declaration(settings)
+    return static
+
+
+def bouncer_plugin_declaration(settings: Mapping) -> dict:
+    """How Traefik loads the bouncer plugin: the pinned release from Traefik's plugin catalogue,
+    or, with ``mediastack_crowdsec_bouncer_plugin_source``, the source the inventory hands over
+    (an offline mirror of the release, say), from the local plugins folder."""
+    if settings.get("crowdsec_bouncer_plugin"):
+        return {"localPlugins": {BOUNCER_PLUGIN: {"moduleName": BOUNCER_PLUGIN_MODULE}}}
+    return {"plugins": {BOUNCER_PLUGIN: {"moduleName": BOUNCER_PLUGIN_MODULE, "version": BOUNCER_PLUGIN_VERSION}}}
+
+
+def bouncer_plugin_files(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict[str, str]:
+    """The ``host_files`` of a local bouncer plugin source, when CrowdSec is planned: each of its
+    files under the local plugins folder, where Traefik looks for the module's source
+    (``src/<module>/``)."""
+    files = (settings.get("crowdsec_bouncer_plugin") or {}) if CROWDSEC in plan["services"] else {}
+    return {
+        config_file(catalog, ENTRY_PROXY, PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(text)
+        for path, text in sorted(files.items())
+    }
+
+
+def bouncer_middleware(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """The bouncer plugin's options: in live mode it asks CrowdSec's local API about each client
+    it has not asked about for a minute, and answers 403 to a banned one, and to everyone while
+    the local API cannot answer (it fails closed). The key is the one CrowdSec registers
+    (``crowdsec.bouncer_key``), read from Traefik's secrets folder. Behind the front proxies the
+    inventory names, the client is the address they put in ``X-Forwarded-For``."""
+    options = {
+        "enabled": True,
+        "crowdsecMode": "live",
+        "crowdsecLapiScheme": "http",
+        "crowdsecLapiHost": f"{reach(plan, ENTRY_PROXY, CROWDSEC)}:{catalog[CROWDSEC]['port']}",
+        "crowdsecLapiKeyFile": f"{catalog[ENTRY_PROXY]['config'].rstrip('/')}/secrets/{BOUNCER_KEY_FILE}",
+    }
+    trusted = front_proxies(settings)
+    if trusted:
+        options["forwardedHeadersTrustedIps"] = trusted
+    return {"plugin": {BOUNCER_PLUGIN: options}}
 
 
 def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = None) -> dict[str, dict]:
@@ -464,16 +517,8 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
                 "maxResponseBodySize": FORWARD_AUTH_MAX_BODY,
             }
         }
-    if BOUNCER in services:
-        address = reach(plan, ENTRY_PROXY, BOUNCER)
-        port = catalog[BOUNCER]["port"]
-        middlewares["crowdsec"] = {
-            "forwardAuth": {
-                "address": f"http://{address}:{port}/api/v1/forwardAuth",
-                "trustForwardHeader": trust,
-                "maxResponseBodySize": FORWARD_AUTH_MAX_BODY,
-            }
-        }
+    if CROWDSEC in services:
+        middlewares["crowdsec"] = bouncer_middleware(plan, catalog, settings or {})
     admin_cidr = plan["segments"].get("admin", {}).get("cidr")
     if admin_cidr:
         middlewares["admin-segment"] = {"ipAllowList": {"sourceRange": [admin_cidr]}}
@@ -874,6 +919,7 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     placed = {name for name, service in plan["services"].items() if service["host"] == host}
     if ENTRY_PROXY in placed:
         files["config/traefik/traefik.yaml"] = traefik_static(plan, settings)
+        files.update(bouncer_plugin_files(plan, catalog, settings))
         for name, document in traefik_dynamic(plan, catalog, settings).items():
             files[f"config/traefik/dynamic/{name}.yaml"] = document
     if PORTAL in placed:

@@ -11,7 +11,11 @@ import secrets as _random
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
+    ENTRY_PROXY,
+    INTRUSION_DETECTION,
+    behind_gateway,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import HOMEPAGE, widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
@@ -29,6 +33,8 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
         for secret in catalog[service]["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")
             names.add(f"{owner or service}.{own}")
+    # CrowdSec registers the key Traefik's bouncer plugin presents (its own bouncer_key, as a rule).
+    names.update(secret["name"] for secret in file_secrets(ENTRY_PROXY, plan))
     if "authelia" in plan["services"] or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
         names.add(SALT_STORE_NAME)
     if "authelia" in plan["services"]:
@@ -77,6 +83,19 @@ def gateway_secrets(plan: Mapping) -> list[dict]:
     if not gateway.get("port_forwarding") or not behind_gateway(plan, TORRENT_CLIENT):
         return []
     return [{"name": f"{TORRENT_CLIENT}.webui_password", "env": TORRENT_WEBUI_VARIABLE}]
+
+
+#: The file (in Traefik's secrets folder) of the key its bouncer plugin presents (``crowdsecLapiKeyFile``).
+BOUNCER_KEY_FILE = "bouncer_key"
+
+
+def file_secrets(plan_service: str, plan: Mapping) -> list[dict]:
+    """``{name, file}`` of the secrets that reach ``plan_service`` as a file of its secrets folder
+    and through no variable: Traefik's bouncer plugin reads the key CrowdSec registers for it
+    (``crowdsec.bouncer_key``) from a file its options name, when both are planned."""
+    if plan_service != ENTRY_PROXY or not {ENTRY_PROXY, INTRUSION_DETECTION} <= set(plan["services"]):
+        return []
+    return [{"name": f"{INTRUSION_DETECTION}.bouncer_key", "file": BOUNCER_KEY_FILE}]
 
 
 def environment_secrets(plan_service: str, catalog: Mapping, plan: Mapping | None = None) -> list[dict]:

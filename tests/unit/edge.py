@@ -7,13 +7,17 @@ program of this module:
 
 * Authelia's address: the lab's Authelia stand-in (``tests/lab/standins/authelia.py``), which
   evaluates the rendered ``access_control`` as Authelia documents it, in this process;
-* the CrowdSec bouncer's address: a recorder that allows every request and keeps its headers, as
-  the bouncer would see them;
+* CrowdSec's local API, which the bouncer plugin asks about each client: a recorder that answers
+  "no decision" (``null``) unless the address asked about is in its ``banned`` set. The plugin is
+  the lab's stand-in (``tests/lab/standins/crowdsec-bouncer-plugin``, the real plugin's module
+  name), handed over as ``mediastack_crowdsec_bouncer_plugin_source`` hands a source over and
+  loaded by Traefik from its local plugins folder (Traefik runs in this module's folder);
 * every backend: a recorder that answers 200 and keeps the headers each request carried.
 
 Only what cannot run on loopback as written is changed in Traefik's files, and each change is
 listed in ``loopback_static``: the entry points' bind addresses, the paths of files, and the ACME
-CA (none is reachable; the routes carry a certificate of this module's own instead).
+CA (none is reachable; the routes carry a certificate of this module's own instead); and the
+bouncer's key file, which ``Edge.start`` writes here (``BOUNCER_KEY``) and names in its place.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import yaml
 from cryptography import x509
@@ -45,10 +49,14 @@ from cryptography.x509.oid import NameOID
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+    BOUNCER_PLUGIN,
+    PLUGINS_LOCAL,
     authelia_configuration,
+    bouncer_plugin_files,
     traefik_dynamic,
     traefik_static,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "lab"))
@@ -79,6 +87,9 @@ PROXY_SEGMENT_CLIENT = f"127.{SECOND_OCTET}.0.250"
 #: A machine of the admin segment.
 ADMIN_SEGMENT_CLIENT = f"127.{SECOND_OCTET}.2.250"
 USER, PASSWORD = "alice", "alice-password"
+#: The key CrowdSec would have registered for the bouncer (the store's crowdsec.bouncer_key).
+BOUNCER_KEY = "edge-bouncer-key"
+BOUNCER_PLUGIN_SOURCE = ROOT / "tests" / "lab" / "standins" / "crowdsec-bouncer-plugin"
 START_TIMEOUT = 30.0
 
 
@@ -116,14 +127,17 @@ class Recorder:
     seen: list[dict] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
+    def answer(self, _path: str) -> tuple[int, bytes]:
+        return 200, json.dumps({"backend": self.name}).encode()
+
     def start(self) -> None:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 recorder.seen.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
-                body = json.dumps({"backend": recorder.name}).encode()
-                self.send_response(200)
+                status, body = recorder.answer(self.path)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -143,6 +157,29 @@ class Recorder:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+@dataclass
+class LocalApi(Recorder):
+    """CrowdSec's local API as the bouncer asks it: ``GET /v1/decisions?ip=<client>`` with the
+    bouncer's key; ``null`` (no decision) or a ban for an address in ``banned``. With ``refuse``,
+    it answers every request 403, as CrowdSec does to a key it does not know."""
+
+    banned: set[str] = field(default_factory=set)
+    refuse: bool = False
+
+    def answer(self, path: str) -> tuple[int, bytes]:
+        if self.refuse:
+            return 403, b'{"message":"access forbidden"}'
+        asked = parse_qs(urlsplit(path).query).get("ip", [""])[0]
+        if urlsplit(path).path == "/v1/decisions" and asked in self.banned:
+            decision = {"id": 1, "origin": "cscli", "type": "ban", "scope": "Ip", "value": asked, "duration": "1h"}
+            return 200, json.dumps([decision]).encode()
+        return 200, b"null"
+
+    def asked(self) -> list[str]:
+        """The client addresses the bouncer asked about, in order."""
+        return [parse_qs(urlsplit(item["path"]).query).get("ip", [""])[0] for item in self.seen]
 
 
 @dataclass
@@ -195,6 +232,7 @@ class Edge:
     def __init__(self, folder: Path, settings: Mapping | None = None, **inventory_changes):
         self.folder = folder
         self.settings = dict(settings or {})
+        self.settings["crowdsec_bouncer_plugin"] = source_files(BOUNCER_PLUGIN_SOURCE, "the stand-in", [], 1 << 20)
         self.plan, self.catalog = plan_and_catalog(**inventory_changes)
         services = self.plan["services"]
         self.entry = services["traefik"]["addresses"]["dmz"]
@@ -214,9 +252,13 @@ class Edge:
         return self.recorders[key]
 
     @property
-    def bouncer(self) -> Recorder:
-        parts = urlsplit(self.dynamic["middlewares"]["http"]["middlewares"]["crowdsec"]["forwardAuth"]["address"])
-        return self.recorders[f"{parts.hostname}:{parts.port}"]
+    def bouncer_options(self) -> dict:
+        return self.dynamic["middlewares"]["http"]["middlewares"]["crowdsec"]["plugin"][BOUNCER_PLUGIN]
+
+    @property
+    def local_api(self) -> LocalApi:
+        """CrowdSec's local API, as the bouncer plugin's options name it."""
+        return self.recorders[self.bouncer_options["crowdsecLapiHost"]]
 
     def _serve_portal(self) -> None:
         parts = urlsplit(self.dynamic["middlewares"]["http"]["middlewares"]["authelia"]["forwardAuth"]["address"])
@@ -232,7 +274,11 @@ class Edge:
         threading.Thread(target=self.portal.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def _serve_backends(self) -> None:
-        urls = [self.dynamic["middlewares"]["http"]["middlewares"]["crowdsec"]["forwardAuth"]["address"]]
+        host, _colon, port = self.bouncer_options["crowdsecLapiHost"].rpartition(":")
+        local_api = LocalApi(f"{host}:{port}", (host, int(port)))
+        local_api.start()
+        self.recorders[local_api.name] = local_api
+        urls = []
         for service in self.dynamic["routes"]["http"]["services"].values():
             urls += [server["url"] for server in service["loadBalancer"]["servers"]]
         portal = "{}:{}".format(*self.portal.server_address[:2])
@@ -252,6 +298,15 @@ class Edge:
         dynamic = self.folder / "dynamic"
         dynamic.mkdir(parents=True)
         cert, key = _certificate(self.folder)
+        # The bouncer's key, where the plugin's options name it (in the container, Traefik's secrets).
+        (self.folder / "bouncer_key").write_text(f"{BOUNCER_KEY}\n")
+        self.bouncer_options["crowdsecLapiKeyFile"] = str(self.folder / "bouncer_key")
+        # The plugin's source, in the local plugins folder of Traefik's working directory.
+        local = f"config/traefik-{PLUGINS_LOCAL.strip('/')}/"
+        for path, text in bouncer_plugin_files(self.plan, self.catalog, self.settings).items():
+            target = self.folder / PLUGINS_LOCAL.strip("/") / path.removeprefix(local)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
         for name, document in self.dynamic.items():
             (dynamic / f"{name}.yaml").write_text(yaml.safe_dump(document))
         # The certificate the routes are served with, in place of one from ACME.
@@ -263,7 +318,7 @@ class Edge:
         self._serve_backends()
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [str(binary), f"--configfile={static}"], stdout=log, stderr=subprocess.STDOUT
+                [str(binary), f"--configfile={static}"], stdout=log, stderr=subprocess.STDOUT, cwd=self.folder
             )
         self._wait_until_routed()
 

@@ -25,6 +25,7 @@ from ansible.vars.manager import VariableManager
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import wiring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,15 @@ INVENTORIES = ("single-host", "lab", "lab-three", "multi-host")
 #: Settings of plan.yml no check here reads: the ACME CA bundle is a file the lab writes
 #: (.lab/acme/ca.pem), read by a lookup that fails where the lab was never started.
 UNREAD_SETTINGS = ("acme_ca_bundle",)
+#: Settings of plan.yml read with a lookup of this collection, which Ansible's plugin loader cannot
+#: load in this process (no collection finder is installed): each is computed by the function the
+#: lookup calls, from the inventory variable plan.yml hands it, templated in the host's scope.
+LOOKUP_SETTINGS = {
+    "crowdsec_bouncer_plugin": (
+        "mediastack_crowdsec_bouncer_plugin_source",
+        lambda folder, variable: source_files(Path(folder), variable, [".traefik.yml"], 4 << 20),
+    ),
+}
 
 
 def trusted(value: object) -> object:
@@ -112,8 +122,11 @@ def _shipped(name: str, extra_json: str) -> Shipped:
         settings[host.name] = {
             key: templar.template(value)
             for key, value in PLAN_VARIABLES["mediastack_render_settings"].items()
-            if key not in UNREAD_SETTINGS
+            if key not in UNREAD_SETTINGS and key not in LOOKUP_SETTINGS
         }
+        for key, (variable, read) in LOOKUP_SETTINGS.items():
+            folder = templar.template(scope[variable]) if scope.get(variable) else ""
+            settings[host.name][key] = read(folder, variable) if folder else {}
         scopes[host.name] = scope
     assert all(plan == plans[0] for plan in plans), f"{name}: the hosts see different plan inputs"
     plan = build_plan(CATALOG, plans[0])

@@ -37,7 +37,7 @@ INTERMEDIATE_TLS = {
 #: The admin segment where an inventory leaves mediastack_segments.admin out (docs/network.md).
 DEFAULT_ADMIN_CIDR = "10.10.2.0/24"
 FRONT_PROXIES = ["192.0.2.7", "198.51.100.0/24"]
-FORWARD_AUTH = ("authelia", "crowdsec")
+BOUNCER = "crowdsec-bouncer"
 
 
 @pytest.fixture(name="inventory", params=INVENTORIES)
@@ -87,10 +87,9 @@ def test_forwarded_headers_are_trusted_from_no_one(inventory):
         "traefik": None,
     }
     middlewares = traefik(inventory, "middlewares")["http"]["middlewares"]
-    assert {name: middlewares[name]["forwardAuth"]["trustForwardHeader"] for name in FORWARD_AUTH} == {
-        "authelia": False,
-        "crowdsec": False,
-    }
+    assert middlewares["authelia"]["forwardAuth"]["trustForwardHeader"] is False
+    # The bouncer plugin judges the connection's own address: it is told of no forwarder to believe.
+    assert "forwardedHeadersTrustedIps" not in middlewares["crowdsec"]["plugin"][BOUNCER]
 
 
 @pytest.mark.parametrize("name", INVENTORIES)
@@ -103,10 +102,8 @@ def test_forwarded_headers_are_trusted_only_from_the_front_proxies_the_inventory
         "traefik": None,
     }
     middlewares = traefik(inventory, "middlewares")["http"]["middlewares"]
-    assert {name: middlewares[name]["forwardAuth"]["trustForwardHeader"] for name in FORWARD_AUTH} == {
-        "authelia": True,
-        "crowdsec": True,
-    }
+    assert middlewares["authelia"]["forwardAuth"]["trustForwardHeader"] is True
+    assert middlewares["crowdsec"]["plugin"][BOUNCER]["forwardedHeadersTrustedIps"] == FRONT_PROXIES
 
 
 # -- segment networks -----------------------------------------------------------------------

@@ -65,9 +65,45 @@ def test_an_api_path_with_its_own_key_reaches_the_backend(entry, source):
 def test_a_client_cannot_name_another_address_to_the_bouncer(entry):
     forged = {"X-Forwarded-For": "203.0.113.9", "X-Real-Ip": "203.0.113.9"}
     entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", forged, source=PROXY_SEGMENT_CLIENT)
-    seen = entry.bouncer.seen[-1]["headers"]
-    assert seen["x-forwarded-for"] == PROXY_SEGMENT_CLIENT
-    assert "203.0.113.9" not in str(seen)
+    assert entry.local_api.asked()[-1] == PROXY_SEGMENT_CLIENT
+    assert "203.0.113.9" not in entry.local_api.asked()
+
+
+def test_the_bouncer_asks_crowdsec_with_the_key_crowdsec_registered(entry):
+    entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", {"X-Api-Key": "key"})
+    seen = entry.local_api.seen[-1]
+    assert seen["path"] == f"/v1/decisions?ip={LAN_CLIENT}"
+    assert seen["headers"]["x-api-key"] == edge.BOUNCER_KEY
+
+
+@pytest.mark.parametrize(
+    ("subdomain", "path", "answer"),
+    [("sonarr", "/api/v3/system/status", 200), ("auth", "/api/health", 200), ("sonarr", "/", 302)],
+    ids=["bypass", "portal", "protected"],
+)
+def test_a_client_crowdsec_banned_is_refused_on_every_route(entry, subdomain, path, answer):
+    """A ban holds before sign-in and on bypass paths; another client still gets its answer."""
+    sonarr = entry.backend("sonarr")
+    before = len(sonarr.seen)
+    entry.local_api.banned.add(PROXY_SEGMENT_CLIENT)
+    try:
+        banned = entry.get(f"{subdomain}.{DOMAIN}", path, {"X-Api-Key": "key"}, source=PROXY_SEGMENT_CLIENT)
+        reached = len(sonarr.seen) - before
+        allowed = entry.get(f"{subdomain}.{DOMAIN}", path, {"X-Api-Key": "key"}, source=LAN_CLIENT)
+    finally:
+        entry.local_api.banned.clear()
+    assert (banned.status, allowed.status) == (403, answer)
+    assert reached == 0, "the banned client reached sonarr"
+
+
+def test_the_bouncer_fails_closed_when_crowdsec_refuses_its_key(entry):
+    entry.local_api.refuse = True
+    try:
+        reply = entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", {"X-Api-Key": "key"})
+    finally:
+        entry.local_api.refuse = False
+    assert reply.status == 403
+    assert entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", {"X-Api-Key": "key"}).status == 200
 
 
 @pytest.mark.parametrize(
@@ -91,7 +127,7 @@ def test_every_answer_carries_the_security_headers(entry, fqdn, path, source, st
 @SOURCES
 def test_a_clients_identity_headers_never_reach_a_backend(entry, source):
     entry.get(f"sonarr.{DOMAIN}", "/api/v3/system/status", IDENTITY, source=source)
-    for seen in (entry.backend("sonarr").seen[-1], entry.bouncer.seen[-1]):
+    for seen in (entry.backend("sonarr").seen[-1], entry.local_api.seen[-1]):
         names = {re.sub(r"[^a-z0-9]", "-", name) for name in seen["headers"]}
         assert not names & {"remote-user", "remote-groups", "remote-email"}, seen["headers"]
 
@@ -110,9 +146,9 @@ def test_a_named_front_proxy_may_say_who_the_client_is(tmp_path):
     with edge.running_edge(tmp_path, {"front_proxies": [front]}, segments=segments) as entry:
         fqdn = f"sonarr.{DOMAIN}"
         entry.get(fqdn, "/api/v3/system/status", {"X-Forwarded-For": "203.0.113.9"}, source=front)
-        assert entry.bouncer.seen[-1]["headers"]["x-forwarded-for"] == f"203.0.113.9, {front}"
+        assert entry.local_api.asked()[-1] == "203.0.113.9"
         entry.get(fqdn, "/api/v3/system/status", {"X-Forwarded-For": "203.0.113.9"}, source=LAN_CLIENT)
-        assert entry.bouncer.seen[-1]["headers"]["x-forwarded-for"] == LAN_CLIENT
+        assert entry.local_api.asked()[-1] == LAN_CLIENT
         forged = entry.get(fqdn, "/initialize.json", FORGERIES["portal-host"], source=LAN_CLIENT)
         assert (forged.status, forged.headers.get("location")) == (302, portal_redirect(fqdn, "/initialize.json"))
 

@@ -30,7 +30,6 @@ TABLE = {
     "traefik": ("edge", 20, ["dmz", "proxy", "media", "admin"]),
     "authelia": ("edge", 21, ["proxy", "data"]),
     "crowdsec": ("edge", 22, ["proxy", "data"]),
-    "crowdsec-bouncer": ("edge", 23, ["proxy"]),
     "haproxy": ("edge", 24, ["proxy", "media"]),
     "socket-proxy": ("edge", 25, ["proxy", "admin"]),
     "postgres": ("data", 30, ["data"]),
@@ -298,18 +297,20 @@ def test_gpu_users(catalog):
 
 def test_deprecated_services_say_why(catalog):
     deprecated = sorted(name for name, service in catalog.items() if service["deprecated"])
-    assert deprecated == ["crowdsec-bouncer", "readarr"]
-    assert "2022" in catalog["crowdsec-bouncer"]["deprecated"]
+    assert deprecated == ["readarr"]
     assert "2025" in catalog["readarr"]["deprecated"]
     assert "Bookshelf" in catalog["readarr"]["deprecated"]
 
 
 def test_retired_services_are_gone_from_the_catalog_and_name_their_successor(catalog):
-    assert sorted(RETIRED) == ["overseerr", "promtail"]
-    for name, (_cause, todo) in RETIRED.items():
+    # What takes each one's place: a service of its own, or (the bouncer) a plugin Traefik loads.
+    successors = {"crowdsec-bouncer": "traefik", "overseerr": "seerr", "promtail": "alloy"}
+    assert sorted(RETIRED) == sorted(successors)
+    for name, (cause, todo) in RETIRED.items():
         assert name not in catalog, name
-        successor = todo.split("mediastack_services.", 1)[1].split(" ", 1)[0]
-        assert successor in catalog, f"{name}: {successor}"
+        assert successors[name] in catalog, name
+        assert successors[name] in f"{cause} {todo}".lower(), f"{name}: its message does not name {successors[name]}"
+        assert f"mediastack_services.{name}" in todo, f"{name}: its message does not say what to remove"
 
 
 def lookup_description() -> str:
@@ -462,7 +463,6 @@ def test_dependencies_and_databases(catalog):
     assert catalog["authelia"]["databases"] == ["postgres", "redis"]
     assert catalog["immich-server"]["depends_on"] == ["immich-postgres", "redis", "immich-machine-learning"]
     assert catalog["jellystat"]["databases"] == ["postgres"]
-    assert catalog["crowdsec-bouncer"]["depends_on"] == ["crowdsec"]
     for name, service in catalog.items():
         for database in service["databases"]:
             assert database in service["depends_on"], f"{name} uses {database} without waiting for it"
@@ -470,7 +470,6 @@ def test_dependencies_and_databases(catalog):
 
 def test_shared_secrets_name_their_owner(catalog):
     assert {"name": "immich-postgres.password", "env": "DB_PASSWORD"} in catalog["immich-server"]["secrets"]
-    assert {"name": "crowdsec.bouncer_key", "env": "CROWDSEC_BOUNCER_API_KEY"} in catalog["crowdsec-bouncer"]["secrets"]
     authelia = {secret["env"] for secret in catalog["authelia"]["secrets"]}
     assert len(authelia) == 4
     assert all(env.endswith("_FILE") for env in authelia)
@@ -912,7 +911,6 @@ def test_peers_name_the_services_the_shipped_catalog_reaches_by_address(catalog)
         "IMMICH_MACHINE_LEARNING_URL": "http://{immich-machine-learning.address}:{immich-machine-learning.port}",
     }
     assert catalog["jellystat"]["peers"] == {"POSTGRES_IP": "{postgres.address}", "POSTGRES_PORT": "{postgres.port}"}
-    assert catalog["crowdsec-bouncer"]["peers"] == {"CROWDSEC_AGENT_HOST": "{crowdsec.address}:{crowdsec.port}"}
 
 
 def test_a_seeded_secret_and_a_replicable_service_are_accepted():

@@ -54,7 +54,6 @@ PEER_VARIABLES = {
     ),
     ("jellystat", "POSTGRES_IP"): lambda placed: placed["postgres"]["addresses"]["data"],
     ("jellystat", "POSTGRES_PORT"): lambda placed: "5432",
-    ("crowdsec-bouncer", "CROWDSEC_AGENT_HOST"): lambda placed: f"{placed['crowdsec']['addresses']['proxy']}:8080",
 }
 #: Values that are another service's name without being its address, and what they are.
 NOT_ADDRESSES = {

@@ -1584,9 +1584,7 @@ def standin_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[s
         "STANDIN_SERVICE": name,
         "STANDIN_UPSTREAM": f"{entry['image']}:{entry['version']}",
         "STANDIN_PORTS": ",".join(map(str, standin_ports(entry))),
-        "STANDIN_PATHS": ",".join(
-            dict.fromkeys([*(url.path or "/" for url in health_urls(entry)), *STANDIN_EXTRA_PATHS.get(name, ())])
-        ),
+        "STANDIN_PATHS": ",".join(dict.fromkeys(url.path or "/" for url in health_urls(entry))),
         "STANDIN_METRICS": entry["metrics"]["path"] if entry.get("metrics") else "",
         "STANDIN_USER": standin_user(entry),
         "STANDIN_PACKAGES": " ".join(API_STANDIN_PACKAGES if contract else OWN_STANDINS.get(name, ())),
@@ -1594,13 +1592,6 @@ def standin_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[s
     if contract:
         build_args.update(api_standin_files(name, context / "app"))
     return context, build_args
-
-
-#: Endpoints other services call on a stand-in, beyond its health checks: they answer 200.
-STANDIN_EXTRA_PATHS = {
-    # Traefik's forward-auth to the CrowdSec bouncer: 200 lets the request through.
-    "crowdsec-bouncer": ("/api/v1/forwardAuth",),
-}
 
 
 def real_context(name: str, entry: dict, workdir: Path) -> tuple[Path, dict[str, str]]:

@@ -264,6 +264,39 @@ def test_every_route_from_the_lan_client(stack):
     assert {"portal", "backend", "403"} <= {kind for _name, kind in expected}
 
 
+def client_address_at_the_entry(topology: Topology, fqdn: str) -> str:
+    """The client address Traefik logged for the newest request to ``fqdn`` (its JSON access log)."""
+    lines = in_app(topology, "traefik", "tail -n 200 /var/log/traefik/access.log").splitlines()
+    seen = [json.loads(line) for line in lines if line.startswith("{")]
+    hosts = [entry["ClientHost"] for entry in seen if entry.get("RequestHost") == fqdn]
+    assert hosts, f"Traefik logged no request to {fqdn}"
+    return hosts[-1]
+
+
+def test_a_client_crowdsec_bans_is_refused_at_the_entry(stack):
+    """The real CrowdSec's decision, enforced by the bouncer plugin Traefik loads (the lab's stand-in
+    of the plugin, which asks CrowdSec's local API with the key CrowdSec registered): the LAN
+    client is refused with 403 while banned, and answered again once the ban is lifted."""
+    topology, _first, _wired = stack
+    probe = [{"scheme": "https", "host": PORTAL, "path": "/api/health"}]
+    [before] = from_the_client(probe)
+    assert before["status"] == 200, before
+    address = client_address_at_the_entry(topology, PORTAL)
+    in_app(topology, "crowdsec", f"cscli decisions add --ip {shlex.quote(address)} --duration 10m --reason lab-test")
+    try:
+        [banned] = from_the_client(probe)
+    finally:
+        in_app(topology, "crowdsec", f"cscli decisions delete --ip {shlex.quote(address)}")
+    [after] = from_the_client(probe)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"bouncer-{topology.name}.txt").write_text(
+        f"client at the entry: {address}\nbefore the ban: {before['status']}\nbanned: {banned['status']}\n"
+        f"after the ban was lifted: {after['status']}\n",
+        encoding="utf-8",
+    )
+    assert (banned["status"], after["status"]) == (403, 200), (banned, after)
+
+
 def test_plain_http_from_the_lan_client_is_redirected_to_https(stack):
     [result] = from_the_client([{"scheme": "http", "host": f"sonarr.{DOMAIN}", "path": "/series"}])
     assert result["status"] in (301, 308), result

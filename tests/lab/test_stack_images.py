@@ -23,6 +23,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import
     host_files,
     image_reference,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files
 
 from .conftest import ROOT, lab
 
@@ -32,6 +33,7 @@ CATALOG = load_catalog(ROOT / "catalog" / "services")
 # Stand-ins that another program provides; lab.py skips them (and says so) until it exists.
 OWN_STANDINS = {name: ROOT / f"tests/lab/standins/{name}.py" for name in ("authelia", "gluetun")}
 HEALTHY_WAIT_S = 120
+BOUNCER_PLUGIN_SOURCE = ROOT / "tests/lab/standins/crowdsec-bouncer-plugin"
 # Compose keys that `docker run` below reproduces; networks are replaced by --network none, so
 # nothing a container sends can leave it (and published ports, having no network, are left out).
 TRANSLATED = {
@@ -231,6 +233,8 @@ def lab_settings(tmp_path: Path) -> dict:
         "registry": REGISTRY,
         # Loopback only: no certificate is requested from anywhere.
         "acme": {"email": "admin@lab.test", "ca_server": "https://127.0.0.1:14000/dir"},
+        # As the lab inventory hands it over: no plugin catalogue is reachable.
+        "crowdsec_bouncer_plugin": source_files(BOUNCER_PLUGIN_SOURCE, "the stand-in", [".traefik.yml"], 1 << 20),
     }
 
 
@@ -264,13 +268,13 @@ def test_an_image_runs_as_its_compose_service_and_passes_its_health_check(first_
 
 
 def test_a_standin_whose_peer_cannot_be_reached_is_unhealthy(first_run, tmp_path):
-    """The bouncer names CrowdSec's local API (its planned address); on no network the stand-in
+    """Jellystat names its database (PostgreSQL's planned address); on no network the stand-in
     cannot open that connection, so its own health check must fail with the stand-in's 503."""
     settings = lab_settings(tmp_path)
-    service = compose_service("crowdsec-bouncer", settings)
-    assert service["environment"]["CROWDSEC_AGENT_HOST"].startswith("10.10."), service["environment"]
-    prepare_host_folders("crowdsec-bouncer", service, settings)
-    container = f"mediastack-labtest-crowdsec-bouncer-{uuid.uuid4().hex[:8]}"
+    service = compose_service("jellystat", settings)
+    assert service["environment"]["POSTGRES_IP"].startswith("10.10."), service["environment"]
+    prepare_host_folders("jellystat", service, settings)
+    container = f"mediastack-labtest-jellystat-{uuid.uuid4().hex[:8]}"
     started = subprocess.run(docker_run_args(service, container), capture_output=True, text=True, check=False)
     assert started.returncode == 0, started.stderr
     try:

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SECURITY_TESTS = ("tests/unit/test_shipped_security.py",)
 FIELD_TESTS = ("tests/unit/plugins/modules/test_servarr_download_client_fields.py",)
+BOUNCER_TESTS = ("tests/unit/test_traefik_edge.py", "tests/unit/test_crowdsec_bouncer_plugin.py")
 #: The seconds one pytest run may take.
 DEFAULT_TIMEOUT = 600
 #: pytest's last line: "2 failed, 22 passed in 31.02s".
@@ -75,6 +76,12 @@ MUTANTS = (
         SECURITY_TESTS,
     ),
     Mutant(
+        "bouncer-host-option-misspelt",
+        "plugins/plugin_utils/_render.py",
+        (('"crowdsecLapiHost": f"', '"crowdsecLapiHosts": f"'),),
+        BOUNCER_TESTS,
+    ),
+    Mutant(
         "radarr-category-misspelt",
         "catalog/services/radarr.yml",
         (("category_field: movieCategory", "category_field: movieCatgory"),),
@@ -117,7 +124,8 @@ def tree_files() -> list[str]:
 
 
 def copy_tree(target: Path) -> Path:
-    """A copy of the working tree at ``target/tree``, with ``target/shared`` linked to ``../shared``."""
+    """A copy of the working tree at ``target/tree``, with ``target/shared`` linked to ``../shared``
+    and ``.lab/cache`` to the checkout's."""
     tree = target / "tree"
     for name in tree_files():
         source = ROOT / name
@@ -131,6 +139,11 @@ def copy_tree(target: Path) -> Path:
     shared = ROOT.parent / "shared"
     if shared.is_dir():
         (target / "shared").symlink_to(shared)
+    # The checkout's downloads (Traefik's binary, which the edge tests run), shared, not copied.
+    cache = ROOT / ".lab" / "cache"
+    if cache.is_dir():
+        (tree / ".lab").mkdir(exist_ok=True)
+        (tree / ".lab" / "cache").symlink_to(cache)
     return tree
 
 

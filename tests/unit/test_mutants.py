@@ -30,11 +30,12 @@ def test_each_break_applies_to_the_code_as_it_reads(mutant, tmp_path):
     assert all((REPO_ROOT / test).is_file() for test in mutant.tests)
 
 
-def test_the_breaks_are_the_six_the_security_tests_guard():
+def test_the_breaks_are_the_seven_the_tests_guard():
     assert [mutant.name for mutant in mutants.MUTANTS] == [
         "admin-allow-list-open",
         "sni-strict-off",
         "forwarded-headers-from-anyone",
+        "bouncer-host-option-misspelt",
         "radarr-category-misspelt",
         "authelia-secret-misspelt",
         "data-network-open",

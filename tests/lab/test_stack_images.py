@@ -277,17 +277,24 @@ def test_a_standin_whose_peer_cannot_be_reached_is_unhealthy(first_run, tmp_path
     container = f"mediastack-labtest-jellystat-{uuid.uuid4().hex[:8]}"
     started = subprocess.run(docker_run_args(service, container), capture_output=True, text=True, check=False)
     assert started.returncode == 0, started.stderr
+    check = service["healthcheck"]["test"][1:]
+    assert check[0].endswith("wget") and "--spider" in check, check
     try:
         deadline = time.monotonic() + HEALTHY_WAIT_S
         while True:
             result = subprocess.run(
-                ["docker", "exec", container, *service["healthcheck"]["test"][1:]],
-                capture_output=True, text=True, check=False, timeout=60,
-            )  # fmt: skip
-            # Until the stand-in listens the check fails too, but not with its answer.
-            if result.returncode == 0 or "503" in result.stderr or time.monotonic() > deadline:
+                ["docker", "exec", container, *check], capture_output=True, text=True, check=False, timeout=60
+            )
+            # GNU wget exits 8 when the server answered with an error, 4 while nothing listens yet.
+            if result.returncode in (0, 8) or time.monotonic() > deadline:
                 break
             time.sleep(2)
-        assert result.returncode != 0 and "503" in result.stderr, result
+        assert result.returncode == 8, result
+        # Which error: the same request, with the server's answer shown (--server-response).
+        answer = subprocess.run(
+            ["docker", "exec", container, check[0], "--server-response", *check[1:]],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert "HTTP/1.1 503" in answer.stderr, answer
     finally:
         subprocess.run(["docker", "rm", "--force", container], capture_output=True, check=False, timeout=60)

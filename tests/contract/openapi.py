@@ -2,7 +2,9 @@
 upstream OpenAPI document does not allow.
 
 ``Spec`` finds the operation for a request and validates the request (query parameters, JSON body)
-and the answer (status documented, JSON body) against the schemas in ../shared/specs/. ``StandIn``
+and the answer (status documented, JSON body) against the schemas in ../shared/specs/: a query
+parameter the operation does not declare, a body sent to an operation that takes none, and a value
+that breaks its schema's ``format`` (``FORMATS``) are violations too. ``StandIn``
 serves an application's behaviour (a subclass's ``handle``) on loopback and records every
 violation; a test fails when ``violations`` is not empty, so a module that sends a request the real
 application would not accept cannot pass.
@@ -10,11 +12,14 @@ application would not accept cannot pass.
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
 import re
 import signal
 import threading
 import urllib.parse
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,6 +30,63 @@ from referencing.jsonschema import DRAFT4
 
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 SPEC_URI = "urn:mediastack:spec"
+
+
+#: The ``format`` values of OpenAPI 3.0 (and JSON Schema) the validator checks, each a test of
+#: the value (only values of the format's type reach it). Others (``password``, ``binary``, ...)
+#: constrain nothing a JSON value can break.
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
+
+
+def _format(name: str, kind: type | tuple[type, ...], raises: tuple[type[Exception], ...] = (ValueError,)):
+    def register(test):
+        @FORMAT_CHECKER.checks(name, raises=raises)
+        def check(value) -> bool:
+            if not isinstance(value, kind) or isinstance(value, bool):
+                return True  # another type: the schema's ``type`` judges it
+            return test(value)
+
+        return check
+
+    return register
+
+
+@_format("int32", int)
+def _int32(value: int) -> bool:
+    return -(2**31) <= value < 2**31
+
+
+@_format("int64", int)
+def _int64(value: int) -> bool:
+    return -(2**63) <= value < 2**63
+
+
+@_format("date-time", str)
+def _date_time(value: str) -> bool:
+    # RFC 3339: a date, "T", a time and an offset (Z or ±hh:mm); fractions of a second allowed.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", value):
+        return False
+    datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    return True
+
+
+@_format("date", str)
+def _date(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(datetime.date.fromisoformat(value))
+
+
+@_format("uuid", str)
+def _uuid(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", value)) and bool(uuid.UUID(value))
+
+
+@_format("ipv4", str)
+def _ipv4(value: str) -> bool:
+    return bool(ipaddress.IPv4Address(value))
+
+
+#: The formats the validator checks.
+FORMATS = tuple(sorted(FORMAT_CHECKER.checkers))
 
 
 def spec_path(name: str) -> Path:
@@ -90,7 +152,7 @@ class Spec:
 
     def errors(self, instance, schema) -> list[str]:
         wrapped = {"$ref": SPEC_URI + "#"} if schema is None else self._anchor(schema)
-        validator = jsonschema.Draft4Validator(wrapped, registry=self.registry)
+        validator = jsonschema.Draft4Validator(wrapped, registry=self.registry, format_checker=FORMAT_CHECKER)
         return [
             f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message}"
             for error in validator.iter_errors(instance)
@@ -112,12 +174,13 @@ class Spec:
         if found is None:
             return [f"{method} {path}: no such operation in the spec"]
         template, operation, shared = found
-        problems = []
+        problems, names = [], set()
         for declared in [*shared, *operation.get("parameters", [])]:
             parameter = self._resolve(declared)
             if parameter.get("in") != "query":
                 continue
             name = parameter["name"]
+            names.add(name)
             if name not in query:
                 if parameter.get("required"):
                     problems.append(f"{method} {template}: query parameter {name} is required")
@@ -132,15 +195,19 @@ class Spec:
             for value in values:
                 errors = self.errors(value, schema)
                 problems += [f"{method} {template} ?{name}: {error}" for error in errors]
+        for name in sorted(set(query) - names):
+            problems.append(f"{method} {template}: query parameter {name} is not declared")
+        return problems + self._check_body(f"{method} {template}", operation, body)
+
+    def _check_body(self, where: str, operation: dict, body) -> list[str]:
         request_body = self._resolve(operation.get("requestBody") or {})
         content = request_body.get("content") or {}
-        if body is not None and content:
-            schema = (content.get("application/json") or next(iter(content.values()))).get("schema")
-            if schema is not None:
-                problems += [f"{method} {template} body {error}" for error in self.errors(body, schema)]
-        elif body is None and request_body.get("required"):
-            problems.append(f"{method} {template}: a body is required")
-        return problems
+        if body is None:
+            return [f"{where}: a body is required"] if request_body.get("required") else []
+        if not content:
+            return [f"{where}: a body was sent, but the operation takes none"]
+        schema = (content.get("application/json") or next(iter(content.values()))).get("schema")
+        return [] if schema is None else [f"{where} body {error}" for error in self.errors(body, schema)]
 
     def check_response(self, method: str, path: str, status: int, body) -> list[str]:
         found = self.operation(method, path)

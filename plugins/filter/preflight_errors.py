@@ -11,11 +11,11 @@ author: newmedia.mediastack maintainers (@newmedia)
 description:
   - Reads the collection's inventory variables from a host's variables and returns every problem
     found, each as one message that names the variable and says what to do.
-  - Checks that C(mediastack_puid) and C(mediastack_pgid) are integers, that C(mediastack_data_root)
-    is an absolute path, that C(mediastack_media_kinds) is a list of distinct names, that the CIDRs
-    in C(mediastack_segments) are valid and do not overlap, and that C(docker_default_address_pools)
-    stays clear of every segment, and that C(mediastack_entry_bind_address) is an IP address and
-    C(mediastack_entry_ports) two distinct ports from 1 to 65535.
+  - Checks every inventory variable of the collection against its row of the collection's table of
+    inputs (type, range, choices, known keys; a C(mediastack_*) variable the table does not know is
+    rejected with the name it resembles), then the rules a type cannot say, for example that the
+    CIDRs in C(mediastack_segments) do not overlap, that C(docker_default_address_pools) stays clear
+    of every segment and that C(mediastack_entry_ports) are two distinct ports.
   - With O(plan), on the host that publishes the entry (Traefik on bridge segments), also that the
     entry's ports are not published by another service of that host, and that a bind address other
     than C(0.0.0.0) or C(::) is one of the host's own (C(ansible_all_ipv4_addresses),

@@ -2,6 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Checks of a host's inventory variables, run before any host changes.
 
+The type, choice and unknown-key checks come from the table of inputs (``_inputs``); the rules
+here judge what a type cannot: values beyond their type, and values against each other. A rule
+runs only when the inputs it reads passed the table's checks, so one fault gives one message.
+
 Every function here is pure: it takes plain data (a mapping of one host's variables) and returns
 plain data (a list of messages). Each message names the inventory variable at fault and says what
 to do, in the house form ``<what failed> for <object>: <cause>. <what to do>``.
@@ -15,84 +19,50 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import DEFAULT_AUTH_GROUPS, users_problems
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _inputs
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import DEFAULT_SEGMENTS
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import users_problems
 
-#: The network segments of the plan and their default CIDRs (docs/network-plan.md).
-DEFAULT_SEGMENTS = {
-    "proxy": "10.10.0.0/24",
-    "media": "10.10.1.0/24",
-    "admin": "10.10.2.0/24",
-    "data": "10.10.3.0/24",
-    "dmz": "10.10.4.0/24",
-}
-
-#: Must equal ``docker_default_address_pools`` in roles/docker/defaults/main.yml (a unit test
-#: keeps the two in step), so the check sees the pools the docker role will really configure.
-DEFAULT_DOCKER_ADDRESS_POOLS = [{"base": "172.30.0.0/16", "size": 24}]
-
-DEFAULT_MEDIA_KINDS = ["tv", "movies", "music", "books", "comics", "audiobooks", "photos"]
+#: The table's default; a unit test keeps ``docker_default_address_pools`` of
+#: roles/docker/defaults/main.yml equal to it, so the check sees the pools the docker role configures.
+DEFAULT_DOCKER_ADDRESS_POOLS = _inputs.default("docker_default_address_pools")
 
 #: Largest prefix a segment may have: /28 leaves 14 addresses, the hosts' reserved range.
 MAX_SEGMENT_PREFIX = 28
-MAX_ID = 2**31 - 1
 _KIND_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-#: What mediastack_acme may set (docs/inventory.md).
-ACME_KEYS = ("email", "ca_server", "ca_bundle", "challenge", "dns_provider", "dns_resolvers", "dns_credentials")
-ACME_CHALLENGES = ("http", "dns")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESOLVER_RE = re.compile(r"^[A-Za-z0-9.:\[\]-]+:[0-9]{1,5}$")
 
 
-#: Where the edge host publishes Traefik's entry points on bridge segments (docs/deploy.md).
-#: The bind address 0.0.0.0, every address of the host (0.0.0.0 and :: are "unspecified" addresses).
-DEFAULT_ENTRY_BIND_ADDRESS = str(ipaddress.IPv4Address(0))
-DEFAULT_ENTRY_PORTS = {"http": 80, "https": 443}
-MAX_PORT = 65535
+#: Where the edge host publishes Traefik's entry points on bridge segments (docs/deploy.md):
+#: 0.0.0.0, every address of the host (0.0.0.0 and :: are "unspecified" addresses).
+DEFAULT_ENTRY_BIND_ADDRESS = _inputs.default("mediastack_entry_bind_address")
+DEFAULT_ENTRY_PORTS = _inputs.default("mediastack_entry_ports")
 
 
 def _invalid(variable: str, host: str, cause: str, todo: str) -> str:
     return f"Invalid inventory variable {variable} for host {host}: {cause}. {todo}"
 
 
-def check_id(value: object, variable: str, host: str) -> list[str]:
-    """A numeric user or group id: an integer (or a string of digits, as INI inventories give)."""
-    todo = f"Set {variable} to a whole number from 1 to {MAX_ID}, e.g. 1000"
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return [_invalid(variable, host, f"{value!r} is not an integer", todo)]
-    if isinstance(value, str):
-        if not value.strip().isdigit():
-            return [_invalid(variable, host, f"{value!r} is not an integer", todo)]
-        value = int(value)
-    if not 1 <= value <= MAX_ID:
-        return [_invalid(variable, host, f"{value} is out of range", todo)]
-    return []
-
-
-def check_data_root(value: object, host: str) -> list[str]:
-    """The root of the shared data tree: an absolute path other than ``/``."""
+def check_data_root(value: str, host: str) -> list[str]:
+    """The root of the shared data tree (an absolute path, as the table checks) is not ``/``."""
     variable = "mediastack_data_root"
-    todo = f"Set {variable} to an absolute path such as /data"
-    if not isinstance(value, str) or not value:
-        return [_invalid(variable, host, f"{value!r} is not a path", todo)]
-    if not value.startswith("/"):
-        return [_invalid(variable, host, f"{value!r} is a relative path", todo)]
     if posixpath.normpath(value).strip("/") == "":
+        todo = f"Set {variable} to an absolute path such as /data"
         return [_invalid(variable, host, "the data tree cannot be the filesystem root", todo)]
     return []
 
 
-def check_media_kinds(value: object, host: str) -> list[str]:
-    """The media kinds: a list of distinct lower-case names."""
+def check_media_kinds(value: list, host: str) -> list[str]:
+    """The media kinds (a non-empty list of text, as the table checks): distinct lower-case names."""
     variable = "mediastack_media_kinds"
     todo = f"Set {variable} to a list of distinct lower-case names, e.g. [tv, movies, music]"
-    if not isinstance(value, list) or not value:
-        return [_invalid(variable, host, f"{value!r} is not a non-empty list", todo)]
     errors = [
         _invalid(variable, host, f"{kind!r} is not a lower-case name", todo)
         for kind in value
-        if not isinstance(kind, str) or not _KIND_RE.match(kind)
+        if not _KIND_RE.match(kind)
     ]
-    duplicates = sorted({kind for kind in value if isinstance(kind, str) and value.count(kind) > 1})
+    duplicates = sorted({kind for kind in value if value.count(kind) > 1})
     if duplicates:
         errors.append(_invalid(variable, host, f"{', '.join(duplicates)} listed twice", todo))
     return errors
@@ -169,20 +139,12 @@ def check_address_pools(value: object, segments: Mapping[str, ipaddress.IPv4Netw
     return errors
 
 
-def check_acme(value: object, host: str) -> list[str]:
-    """How Traefik obtains certificates; DNS credentials are checked by name only, never shown."""
+def check_acme(value: Mapping, host: str) -> list[str]:
+    """How Traefik obtains certificates (keys and types as the table checks); DNS credentials are
+    checked by name only, never shown."""
     variable = "mediastack_acme"
-    if value is None:
-        return []
-    if not isinstance(value, Mapping):
-        return [_invalid(variable, host, "it is not a mapping", f"Set {variable} to a mapping such as {{email: ...}}")]
     errors = []
-    for key in sorted(set(value) - set(ACME_KEYS)):
-        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", f"Use only {', '.join(ACME_KEYS)}"))
     challenge = value.get("challenge", "http")
-    if challenge not in ACME_CHALLENGES:
-        cause = f"{challenge!r} is not a challenge type"
-        errors.append(_invalid(f"{variable}.challenge", host, cause, "Set it to http or dns"))
     for key in ("email", "ca_server", "ca_bundle", "dns_provider"):
         if key in value and (not isinstance(value[key], str) or not value[key]):
             errors.append(_invalid(f"{variable}.{key}", host, "it is not a non-empty string", "Set it to text"))
@@ -197,21 +159,16 @@ def check_acme(value: object, host: str) -> list[str]:
         todo = "Set dns_provider to a provider Traefik's ACME client knows, e.g. cloudflare"
         errors.append(_invalid(f"{variable}.dns_provider", host, "the dns challenge needs a provider", todo))
     resolvers = value.get("dns_resolvers", [])
-    if not isinstance(resolvers, list) or not all(
-        isinstance(item, str) and _RESOLVER_RE.match(item) for item in resolvers
-    ):
+    if not all(_RESOLVER_RE.match(item) for item in resolvers):
         todo = "Give a list of host:port entries, e.g. [1.1.1.1:53]"
         errors.append(_invalid(f"{variable}.dns_resolvers", host, "it is not a list of host:port", todo))
     errors += _check_dns_credentials(value.get("dns_credentials", {}), challenge, host)
     return errors
 
 
-def _check_dns_credentials(credentials: object, challenge: object, host: str) -> list[str]:
+def _check_dns_credentials(credentials: Mapping, challenge: object, host: str) -> list[str]:
     """Variable names the DNS provider reads, mapped to (vaulted) values; the values are never named."""
     variable = "mediastack_acme.dns_credentials"
-    if not isinstance(credentials, Mapping):
-        todo = "Set it to the variables the provider reads with their values, e.g. {CF_DNS_API_TOKEN: <vaulted>}"
-        return [_invalid(variable, host, "it is not a mapping", todo)]
     errors = []
     if credentials and challenge != "dns":
         errors.append(_invalid(variable, host, "they serve only the dns challenge", "Set challenge: dns, or drop them"))
@@ -231,15 +188,11 @@ def _check_dns_credentials(credentials: object, challenge: object, host: str) ->
     return errors
 
 
-def check_front_proxies(value: object, host: str) -> list[str]:
+def check_front_proxies(value: list, host: str) -> list[str]:
     """The proxies in front of Traefik whose X-Forwarded-* headers it believes: addresses or networks,
     never every address (that would let any client name the host and path the portal judges)."""
     variable = "mediastack_front_proxies"
     todo = f"Set {variable} to a list of the front proxies' addresses or networks, e.g. [192.168.1.2, 10.0.8.0/29]"
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        return [_invalid(variable, host, "it is not a list", todo)]
     errors = []
     for index, item in enumerate(value):
         try:
@@ -255,29 +208,16 @@ def check_front_proxies(value: object, host: str) -> list[str]:
 
 
 def check_entry(bind_address: object, ports: object, host: str) -> list[str]:
-    """The entry's bind address (an IP address) and ports (``http`` and ``https``, two distinct ports)."""
+    """The entry's bind address and ports as the table checks them, and two distinct ports."""
     errors = []
-    variable = "mediastack_entry_bind_address"
-    try:
-        ipaddress.ip_address(bind_address if isinstance(bind_address, str) else "")
-    except ValueError:
-        todo = f"Set {variable} to an IP address of the edge host, or 0.0.0.0 for all of them"
-        errors.append(_invalid(variable, host, f"{bind_address!r} is not an IP address", todo))
-    variable = "mediastack_entry_ports"
-    if not isinstance(ports, Mapping):
-        todo = f"Set {variable} to the host ports of the entry, e.g. {{http: 80, https: 443}}"
-        return [*errors, _invalid(variable, host, f"{ports!r} is not a mapping", todo)]
-    for key in sorted(set(ports) - set(DEFAULT_ENTRY_PORTS), key=str):
-        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", "Use only http and https"))
-    for key, default in DEFAULT_ENTRY_PORTS.items():
-        port = ports.get(key, default)
-        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= MAX_PORT:
-            todo = f"Set it to a whole number from 1 to {MAX_PORT}, e.g. {default}"
-            errors.append(_invalid(f"{variable}.{key}", host, f"{port!r} is not a port number", todo))
+    for name, value in (("mediastack_entry_bind_address", bind_address), ("mediastack_entry_ports", ports)):
+        errors += _inputs.check(name, value, host)
+    if errors:
+        return errors
     http, https = (ports.get(key, default) for key, default in DEFAULT_ENTRY_PORTS.items())
     if http == https:
         todo = "Give HTTP and HTTPS a port each, e.g. {http: 80, https: 443}"
-        errors.append(_invalid(f"{variable}.https", host, f"it is {https}, the same port as http", todo))
+        errors.append(_invalid("mediastack_entry_ports.https", host, f"it is {https}, the same port as http", todo))
     return errors
 
 
@@ -295,7 +235,8 @@ def check_entry_host(hostvars: Mapping, published: Mapping, host: str) -> list[s
             todo = "Choose a port no other service publishes on this host"
             errors.append(_invalid(f"mediastack_entry_ports.{key}", host, cause, todo))
     address = hostvars.get("mediastack_entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS)
-    if hostvars.get("mediastack_preflight_offline") or not isinstance(address, str):
+    offline = _inputs.resolve(hostvars)["mediastack_preflight_offline"]
+    if offline is True or not isinstance(address, str):
         return errors
     try:
         parsed = ipaddress.ip_address(address)
@@ -318,21 +259,6 @@ def check_entry_host(hostvars: Mapping, published: Mapping, host: str) -> list[s
     return errors
 
 
-#: What mediastack_vpn may set: Gluetun's WireGuard settings (docs/vpn.md).
-VPN_KEYS = (
-    "provider",
-    "private_key",
-    "preshared_key",
-    "addresses",
-    "public_key",
-    "endpoint_ip",
-    "endpoint_port",
-    "server_countries",
-    "server_cities",
-    "server_hostnames",
-    "port_forwarding",
-    "port_forwarding_provider",
-)
 #: Providers whose port forwarding the pinned Gluetun (v3.41.1) implements, as it names them, and
 #: that need nothing beyond the WireGuard settings. Private Internet Access is left out: its port
 #: forwarding signs in with the account's user and password, which the platform does not take yet.
@@ -340,20 +266,6 @@ PORT_FORWARDING_PROVIDERS = ("perfect privacy", "privatevpn", "protonvpn")
 #: What the custom provider (any WireGuard server) needs besides the key and addresses.
 VPN_CUSTOM_KEYS = ("public_key", "endpoint_ip", "endpoint_port")
 WIREGUARD_KEY_BYTES = 32
-
-
-def check_plugin_source(value: object, host: str) -> list[str]:
-    """A local source of Traefik's bouncer plugin: empty (the pinned release from Traefik's plugin
-    catalogue) or an absolute folder on the controller (its files are read by the preflight role)."""
-    variable = "mediastack_crowdsec_bouncer_plugin_source"
-    if value is None or value == "":
-        return []
-    todo = f"Set {variable} to the absolute path of the plugin's source folder on the controller, or remove it"
-    if not isinstance(value, str):
-        return [_invalid(variable, host, f"{value!r} is not a path", todo)]
-    if not posixpath.isabs(value):
-        return [_invalid(variable, host, f"{value!r} is a relative path", todo)]
-    return []
 
 
 def wireguard_key(value: object) -> bool:
@@ -387,8 +299,6 @@ def check_vpn(value: object, enabled: bool, host: str) -> list[str]:
         todo = f"Set {variable} to your provider's WireGuard settings, e.g. {example}, or turn the VPN off"
         return [_invalid(variable, host, cause, todo)]
     errors = []
-    for key in sorted(set(value) - set(VPN_KEYS), key=str):
-        errors.append(_invalid(f"{variable}.{key}", host, "unknown setting", f"Use only {', '.join(VPN_KEYS)}"))
     provider = value.get("provider")
     if not isinstance(provider, str) or not provider.strip():
         todo = "Set it to Gluetun's name of your provider (VPN_SERVICE_PROVIDER), e.g. mullvad, or custom"
@@ -468,48 +378,20 @@ def _check_custom_endpoint(value: Mapping, host: str) -> list[str]:
     return errors
 
 
-#: What each entry of the wiring's inventory lists may set: required keys, then the optional ones.
-WIRING_LISTS = {
-    "mediastack_usenet_servers": (
-        ("name", "host"),
-        ("port", "ssl", "username", "password", "connections", "enable", "priority"),
-        "{name: news, host: news.example.com, username: ..., password: <vaulted>}",
-    ),
-    "mediastack_indexers": (
-        ("name", "implementation"),
-        ("app_profile", "fields", "secret_fields"),
-        "{name: My indexer, implementation: Newznab, fields: {baseUrl: ...}, secret_fields: {apiKey: <vaulted>}}",
-    ),
-}
+#: What each entry of the wiring's inventory lists must set (the table knows their other keys).
+WIRING_LISTS = {"mediastack_usenet_servers": ("name", "host"), "mediastack_indexers": ("name", "implementation")}
 
 
-def check_wiring_list(variable: str, value: object, host: str) -> list[str]:
-    """A list of entries the configure playbook loops over; values (passwords, keys) are never shown."""
-    required, optional, example = WIRING_LISTS[variable]
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        return [_invalid(variable, host, "it is not a list", f"Give a list of entries such as {example}")]
+def check_wiring_list(variable: str, value: list, host: str) -> list[str]:
+    """A list of entries the configure playbook loops over (mappings of known keys, as the table
+    checks): the required keys, one entry per name; values (passwords, keys) are never shown."""
     errors = []
     names: set[str] = set()
     for index, entry in enumerate(value):
         where = f"{variable}[{index}]"
-        if not isinstance(entry, Mapping):
-            errors.append(_invalid(where, host, "it is not a mapping", f"Give an entry such as {example}"))
-            continue
-        for key in required:
+        for key in WIRING_LISTS[variable]:
             if not isinstance(entry.get(key), str) or not entry[key]:
                 errors.append(_invalid(f"{where}.{key}", host, "it is missing or not text", f"Give it a {key}"))
-        for key in sorted(set(entry) - set(required) - set(optional), key=str):
-            errors.append(
-                _invalid(f"{where}.{key}", host, "unknown setting", f"Use only {', '.join(required + optional)}")
-            )
-        for key in ("fields", "secret_fields"):
-            if key in entry and not isinstance(entry[key], Mapping):
-                errors.append(_invalid(f"{where}.{key}", host, "it is not a mapping", "Set it to {field: value}"))
-        for key in ("port", "connections"):
-            if key in entry and (isinstance(entry[key], bool) or not isinstance(entry[key], int) or entry[key] < 1):
-                errors.append(_invalid(f"{where}.{key}", host, "it is not a positive whole number", "Set it to one"))
         errors += ENTRY_CHECKS.get(variable, _no_problems)(where, entry, host)
         name = entry.get("name")
         if isinstance(name, str) and name in names:
@@ -550,6 +432,57 @@ def published_elsewhere(plan: Mapping, host: str, service: str) -> dict[int, str
     }
 
 
+def _rules(values: Mapping, host: str) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Each hand-written rule with the inputs it reads; ``preflight_errors`` runs those whose inputs
+    passed the table's checks (a rule reads them in the types the table guarantees)."""
+    segments = "mediastack_segments"
+    return [
+        (("mediastack_data_root",), lambda: check_data_root(values["mediastack_data_root"], host)),
+        (("mediastack_media_kinds",), lambda: check_media_kinds(values["mediastack_media_kinds"], host)),
+        ((segments,), lambda: resolve_segments(values[segments], host)[1]),
+        (
+            (segments, "docker_default_address_pools"),
+            lambda: check_address_pools(
+                values["docker_default_address_pools"], resolve_segments(values[segments], host)[0], host
+            ),
+        ),
+        (("mediastack_acme",), lambda: check_acme(values["mediastack_acme"], host)),
+        (("mediastack_front_proxies",), lambda: check_front_proxies(values["mediastack_front_proxies"], host)),
+        (
+            ("mediastack_entry_bind_address", "mediastack_entry_ports"),
+            lambda: check_entry(values["mediastack_entry_bind_address"], values["mediastack_entry_ports"], host),
+        ),
+        (
+            ("mediastack_vpn", "mediastack_features", "mediastack_services"),
+            lambda: check_vpn(values["mediastack_vpn"], vpn_enabled(values), host),
+        ),
+        (
+            ("mediastack_users", "mediastack_auth_groups"),
+            lambda: [
+                _invalid(variable, host, cause, todo)
+                for variable, cause, todo in users_problems(
+                    values["mediastack_users"], values["mediastack_auth_groups"]
+                )
+            ],
+        ),
+        *(
+            ((variable,), lambda variable=variable: check_wiring_list(variable, values[variable], host))
+            for variable in WIRING_LISTS
+        ),
+    ]
+
+
+def input_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
+    """Every problem the table and the rules find in ``hostvars`` (variables left out are judged at
+    their defaults, which are sound): the checks the preflight runs, for roles to run on theirs."""
+    errors, sound = _inputs.type_errors(hostvars, host)
+    values = _inputs.resolve(hostvars)
+    for reads, rule in _rules(values, host):
+        if all(name in sound for name in reads):
+            errors += rule()
+    return errors
+
+
 def preflight_errors(hostvars: Mapping, host: str = "this host", plan: Mapping | None = None) -> list[str]:
     """Every problem found in one host's variables; an empty list when the inventory is sound.
 
@@ -561,27 +494,4 @@ def preflight_errors(hostvars: Mapping, host: str = "this host", plan: Mapping |
         traefik = plan.get("services", {}).get("traefik") or {}
         if traefik.get("host") == host and traefik.get("published"):
             errors += check_entry_host(hostvars, published_elsewhere(plan, host, "traefik"), host)
-    errors += check_id(hostvars.get("mediastack_puid", 1000), "mediastack_puid", host)
-    errors += check_id(hostvars.get("mediastack_pgid", 1000), "mediastack_pgid", host)
-    errors += check_data_root(hostvars.get("mediastack_data_root", "/data"), host)
-    errors += check_media_kinds(hostvars.get("mediastack_media_kinds", DEFAULT_MEDIA_KINDS), host)
-    segments, segment_errors = resolve_segments(hostvars.get("mediastack_segments"), host)
-    errors += segment_errors
-    pools = hostvars.get("docker_default_address_pools", DEFAULT_DOCKER_ADDRESS_POOLS)
-    errors += check_address_pools(pools, segments, host)
-    errors += check_acme(hostvars.get("mediastack_acme"), host)
-    errors += check_front_proxies(hostvars.get("mediastack_front_proxies"), host)
-    errors += check_entry(
-        hostvars.get("mediastack_entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS),
-        hostvars.get("mediastack_entry_ports", DEFAULT_ENTRY_PORTS),
-        host,
-    )
-    errors += check_vpn(hostvars.get("mediastack_vpn"), vpn_enabled(hostvars), host)
-    errors += check_plugin_source(hostvars.get("mediastack_crowdsec_bouncer_plugin_source"), host)
-    users = users_problems(
-        hostvars.get("mediastack_users", {}), hostvars.get("mediastack_auth_groups", DEFAULT_AUTH_GROUPS)
-    )
-    errors += [_invalid(variable, host, cause, todo) for variable, cause, todo in users]
-    for variable in WIRING_LISTS:
-        errors += check_wiring_list(variable, hostvars.get(variable), host)
-    return errors
+    return errors + input_errors(hostvars, host)

@@ -23,6 +23,7 @@ from ansible.vars.hostvars import HostVars
 from ansible.vars.manager import VariableManager
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import BY_NAME, views
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files
@@ -32,9 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOG = load_catalog(ROOT / "catalog" / "services")
 #: The inventories the collection ships for users (single-host, multi-host) and for its lab.
 INVENTORIES = ("single-host", "lab", "lab-three", "multi-host")
-#: Settings of plan.yml no check here reads: the ACME CA bundle is a file the lab writes
+#: Settings of plan.yml no check here reads (left out): the ACME CA bundle is a file the lab writes
 #: (.lab/acme/ca.pem), read by a lookup that fails where the lab was never started.
-UNREAD_SETTINGS = ("acme_ca_bundle",)
 #: Settings of plan.yml read with a lookup of this collection, which Ansible's plugin loader cannot
 #: load in this process (no collection finder is installed): each is computed by the function the
 #: lookup calls, from the inventory variable plan.yml hands it, templated in the host's scope.
@@ -118,14 +118,13 @@ def _shipped(name: str, extra_json: str) -> Shipped:
         scope = {**manager.get_vars(host=host), "hostvars": hostvars, **PLAN_VARIABLES, **trusted(extra)}
         scope["mediastack_catalog"] = CATALOG
         templar = Templar(loader=loader, variables=scope)
+        # What the inputs filter returns for the host: the function it calls, on the host's variables.
+        given = {name: templar.template(scope[name]) for name in scope if name in BY_NAME}
+        scope["mediastack_inputs"] = inputs = views(given)
         plans.append(templar.template(PLAN_VARIABLES["mediastack_plan_inventory"]))
-        settings[host.name] = {
-            key: templar.template(value)
-            for key, value in PLAN_VARIABLES["mediastack_render_settings"].items()
-            if key not in UNREAD_SETTINGS and key not in LOOKUP_SETTINGS
-        }
+        settings[host.name] = dict(inputs["settings"])
         for key, (variable, read) in LOOKUP_SETTINGS.items():
-            folder = templar.template(scope[variable]) if scope.get(variable) else ""
+            folder = inputs["resolved"][variable]
             settings[host.name][key] = read(folder, variable) if folder else {}
         scopes[host.name] = scope
     assert all(plan == plans[0] for plan in plans), f"{name}: the hosts see different plan inputs"

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import own_folders
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     ACME_CA_BUNDLE,
@@ -79,12 +80,12 @@ def _owner(catalog: Mapping, settings: Mapping, service: str) -> tuple[str, str]
     if image_user:
         user, _colon, group = image_user.partition(":")
         return user, group or user
-    return str(settings.get("puid", 1000)), str(settings.get("pgid", 1000))
+    return str(setting(settings, "puid")), str(setting(settings, "pgid"))
 
 
 def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, store: Mapping | None) -> dict:
     """Folders and files of one host; ``store`` None masks every secret value."""
-    root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    root = str(setting(settings, "config_root")).rstrip("/")
     documents = host_files(plan, catalog, settings, host)
     if not documents:
         return {"directories": [], "files": []}
@@ -232,7 +233,7 @@ def rendered_path(path: str, settings: Mapping) -> str:
     """Where the render playbook writes what the deploy writes at ``path``, relative to the
     host's folder: ``compose/...`` and ``env/...`` as on the host, and each service's folder of
     the configuration root under ``config/`` (the same names ``host_files`` uses)."""
-    root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    root = str(setting(settings, "config_root")).rstrip("/")
     if path == root:
         return "."
     if not path.startswith(f"{root}/"):

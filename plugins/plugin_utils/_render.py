@@ -16,9 +16,11 @@ import json
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, health_path, own_folders
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_POINTS,
     ENTRY_PROXY,
+    INTRUSION_DETECTION,
     LOAD_BALANCER,
     balancer_port,
     behind_gateway,
@@ -43,7 +45,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
 )
 
 PORTAL = "authelia"
-CROWDSEC = "crowdsec"
+#: The planner's name of the intrusion detection service, whose bouncer Traefik loads.
+CROWDSEC = INTRUSION_DETECTION
 #: The maintained CrowdSec bouncer for Traefik: a Traefik plugin, which Traefik loads at start.
 #: v1.7.1 is its newest release: tag v1.7.1 of maxlerebourg/crowdsec-bouncer-traefik-plugin is
 #: commit bef5dfa ("release v1.7.1 (#367)", 2026-07-31); its .traefik.yml declares a middleware
@@ -163,7 +166,7 @@ def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: st
 def _volumes(entry: Mapping, settings: Mapping, name: str, plan: Mapping | None = None) -> list[str]:
     """The config folder, extra folders (relative names live beside the config), other services'
     folders it reads (read-only, when that service is planned) and /data."""
-    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    config_root = str(setting(settings, "config_root")).rstrip("/")
     volumes = [f"{config_root}/{name}:{entry['config']}"] if entry["config"] else []
     for source, target in sorted(entry["volumes"].items()):
         host_path = source if source.startswith("/") else f"{config_root}/{name}-{source}"
@@ -173,7 +176,7 @@ def _volumes(entry: Mapping, settings: Mapping, name: str, plan: Mapping | None 
         if plan is None or owner in plan["services"]:
             volumes.append(f"{config_root}/{owner}-{folder}:{target}:ro")
     if entry["data"]:
-        data_root = str(settings.get("data_root", "/data")).rstrip("/")
+        data_root = str(setting(settings, "data_root")).rstrip("/")
         volumes.append(f"{data_root}:/data" + (":ro" if entry["data"] == "ro" else ""))
     return volumes
 
@@ -305,8 +308,8 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
     """A service's static variables: time zone, PUID/PGID, the catalog's, its peers' addresses
     (``peers``, from the plan), and the plan's own."""
     entry = catalog[name]
-    puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
-    environment = {"TZ": str(settings.get("timezone", "Etc/UTC"))}
+    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
+    environment = {"TZ": str(setting(settings, "timezone"))}
     if entry["runs_as"] == "puid":
         environment.update(PUID=str(puid), PGID=str(pgid))
     environment.update({key: str(value) for key, value in entry["environment"].items()})
@@ -342,10 +345,10 @@ def homepage_issued_keys(plan: Mapping, catalog: Mapping) -> dict:
 def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
     entry = catalog[name]
     placed = plan["services"][name]
-    puid, pgid = settings.get("puid", 1000), settings.get("pgid", 1000)
-    config_root = str(settings.get("config_root", "/opt/mediastack")).rstrip("/")
+    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
+    config_root = str(setting(settings, "config_root")).rstrip("/")
     service = {
-        "image": image_reference(entry["image"], placed["version"], settings.get("registry", "")),
+        "image": image_reference(entry["image"], placed["version"], setting(settings, "registry")),
         "container_name": f"mediastack-{name}",
         "restart": "unless-stopped",
         "environment": _environment(plan, catalog, settings, name),

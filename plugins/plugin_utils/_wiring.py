@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting_default
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
@@ -110,7 +111,7 @@ def categories(media: Mapping[str, str], overrides: Mapping) -> dict[str, str]:
 def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     """What the configure playbook applies, for the planned apps only."""
     services = plan["services"]
-    data_root = str(settings.get("data_root") or "/data").rstrip("/")
+    data_root = str(settings.get("data_root") or setting_default("data_root")).rstrip("/")
     servarr = by_role(plan, catalog, "servarr")
     downloaders = servarr + by_role(plan, catalog, "downloader")
     media = {app: catalog[app]["configure"]["media"] for app in downloaders}
@@ -147,7 +148,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     }
     if "homepage" in services:
         placed = services["homepage"]
-        config_root = str(settings.get("config_root") or "/opt/mediastack").rstrip("/")
+        config_root = str(settings.get("config_root") or setting_default("config_root")).rstrip("/")
         result["homepage"] = {
             "host": placed["host"],
             "layer": placed["layer"],

@@ -656,7 +656,7 @@ def _check(value: object, item: Input, variable: str, host: str) -> list[str]:
         return [_invalid(variable, host, cause, _todo(variable, item, _words(item)))]
     errors = []
     if item.kind == "list" and item.elements:
-        element = Input(item.name, item.elements, "", options=item.options, secret=item.secret, example=item.example)
+        element = Input(item.name, item.elements, "", options=item.options, secret=item.secret)
         for index, entry in enumerate(value):
             errors += _check(entry, element, f"{variable}[{index}]", host)
     elif item.kind == "dict" and item.options:

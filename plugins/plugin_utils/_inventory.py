@@ -115,17 +115,15 @@ def resolve_segments(value: object, host: str) -> tuple[dict[str, ipaddress.IPv4
     return networks, errors
 
 
-def check_address_pools(value: object, segments: Mapping[str, ipaddress.IPv4Network], host: str) -> list[str]:
-    """Docker's default address pools: valid, and clear of every network segment."""
+def check_address_pools(value: list, segments: Mapping[str, ipaddress.IPv4Network], host: str) -> list[str]:
+    """Docker's default address pools (a non-empty list of mappings, as the table checks): each a
+    valid base and size, and clear of every network segment."""
     variable = "docker_default_address_pools"
     todo = f"Set {variable} to ranges outside every segment, e.g. [{{base: 172.30.0.0/16, size: 24}}]"
-    if not isinstance(value, list) or not value:
-        return [_invalid(variable, host, f"{value!r} is not a non-empty list", todo)]
     errors = []
     for index, pool in enumerate(value):
         name = f"{variable}[{index}]"
-        base = _parse_network(pool.get("base")) if isinstance(pool, Mapping) else None
-        size = pool.get("size") if isinstance(pool, Mapping) else None
+        base, size = _parse_network(pool.get("base")), pool.get("size")
         if base is None:
             errors.append(_invalid(name, host, f"{pool!r} has no valid 'base' network", todo))
             continue

@@ -28,6 +28,7 @@ import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import views
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     authelia_configuration,
@@ -758,15 +759,8 @@ def single_host_plan() -> tuple[dict, dict, dict]:
     group_vars = yaml.safe_load((ROOT / "inventories/single-host/group_vars/mediastack/main.yml").read_text())
     hosts = yaml.safe_load((ROOT / "inventories/single-host/hosts.yml").read_text())
     catalog = load_catalog(ROOT / "catalog/services")
-    inventory = {
-        "hosts": {"media1": sorted(["mediastack", *hosts["mediastack"]["children"]])},
-        "domain": group_vars["mediastack_domain"],
-        "segments": group_vars.get("mediastack_segments", {}),
-        "features": group_vars.get("mediastack_features", {}),
-        "services": group_vars.get("mediastack_services", {}),
-        "auth_groups": group_vars.get("mediastack_auth_groups", ["admins", "users"]),
-        "cookie_domain": group_vars.get("mediastack_auth_cookie_domain", ""),
-    }
+    inputs = views(group_vars)
+    inventory = {**inputs["planner"], "hosts": {"media1": sorted(["mediastack", *hosts["mediastack"]["children"]])}}
     return build_plan(catalog, inventory), catalog, {"cookie_domain": inventory["cookie_domain"]}
 
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import views
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
@@ -254,16 +255,7 @@ def inventory_plan(directory: str) -> dict:
     for group, members in hosts_file["children"].items():
         for host in members["hosts"]:
             groups[host].append(group)
-    inventory = {
-        "hosts": groups,
-        "domain": group_vars["mediastack_domain"],
-        "segments": group_vars.get("mediastack_segments", {}),
-        "features": group_vars.get("mediastack_features", {}),
-        "services": group_vars.get("mediastack_services", {}),
-        "vpn_port_forwarding": (group_vars.get("mediastack_vpn") or {}).get("port_forwarding", False),
-        "segment_driver": group_vars.get("mediastack_segment_driver", "bridge"),
-    }
-    return build_plan(CATALOG, inventory)
+    return build_plan(CATALOG, {**views(group_vars)["planner"], "hosts": groups})
 
 
 @pytest.mark.parametrize("directory", ["inventories/multi-host", "inventories/single-host"])

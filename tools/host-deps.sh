@@ -11,6 +11,10 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v ssh >/dev/null || need+=(openssh-client)
 # A real qBittorrent for the qbittorrent_* module tests (they skip without it).
 command -v qbittorrent-nox >/dev/null || need+=(qbittorrent-nox)
+# nft and ip, with which the VPN gateway stand-in's tests load its firewall in network namespaces
+# (tests/unit/test_gluetun_standin.py; they fail under CI without them).
+command -v nft >/dev/null || need+=(nftables)
+command -v ip >/dev/null || need+=(iproute2)
 # wg, which judges the WireGuard keys the VPN gateway is given (tests/unit/test_vpn_gateway.py).
 command -v wg >/dev/null || need+=(wireguard-tools)
 # A real Alertmanager for the test of the rendered alertmanager.yml (Debian names the server

@@ -12,8 +12,6 @@ the break was caught and not that the tests fail anyway.
 
     python tools/mutants.py                       # every mutant, the table, non-zero unless all are killed
     python tools/mutants.py --only sni-strict-off --tests tests/unit/plugins/plugin_utils/test_catalog.py
-
-The copy sits beside a link to the checkout's ``../shared``, where the tests find the upstream specs.
 """
 
 from __future__ import annotations
@@ -124,8 +122,7 @@ def tree_files() -> list[str]:
 
 
 def copy_tree(target: Path) -> Path:
-    """A copy of the working tree at ``target/tree``, with ``target/shared`` linked to ``../shared``
-    and ``.lab/cache`` to the checkout's."""
+    """A copy of the working tree at ``target/tree``, with ``.lab/cache`` linked to the checkout's."""
     tree = target / "tree"
     for name in tree_files():
         source = ROOT / name
@@ -136,9 +133,6 @@ def copy_tree(target: Path) -> Path:
             (tree / name).symlink_to(source.readlink())
         else:
             shutil.copy2(source, tree / name)
-    shared = ROOT.parent / "shared"
-    if shared.is_dir():
-        (target / "shared").symlink_to(shared)
     # The checkout's downloads (Traefik's binary, which the edge tests run), shared, not copied.
     cache = ROOT / ".lab" / "cache"
     if cache.is_dir():

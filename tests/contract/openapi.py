@@ -2,7 +2,7 @@
 upstream OpenAPI document does not allow.
 
 ``Spec`` finds the operation for a request and validates the request (query parameters, JSON body)
-and the answer (status documented, JSON body) against the schemas in ../shared/specs/: a query
+and the answer (status documented, JSON body) against the schemas in tests/specs/: a query
 parameter the operation does not declare, a body sent to an operation that takes none, and a value
 that breaks its schema's ``format`` (``FORMATS``) are violations too. ``StandIn``
 serves an application's behaviour (a subclass's ``handle``) on loopback and records every
@@ -28,7 +28,7 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 SPEC_URI = "urn:mediastack:spec"
 
 
@@ -90,12 +90,10 @@ FORMATS = tuple(sorted(FORMAT_CHECKER.checkers))
 
 
 def spec_path(name: str) -> Path:
-    """The vendored spec, or a skip saying why the contract test cannot run."""
+    """The vendored spec (tests/specs/<name>); a missing one is an error, never a skipped test."""
     path = SPECS / name
     if not path.is_file():
-        import pytest  # noqa: PLC0415 - only tests skip; a stand-in served on its own runs without pytest
-
-        pytest.skip(f"contract test: the upstream spec {name} is not in {SPECS}")
+        raise FileNotFoundError(f"the upstream spec {name} is not in {SPECS} (see tests/specs/SOURCES.md)")
     return path
 
 

@@ -1,7 +1,7 @@
 """Contract stand-in for the Servarr apps: Sonarr (v3), Radarr (v3), Lidarr (v1), Readarr (v1), Prowlarr (v1).
 
 One ``ServarrStandIn`` per app, each validating every request and answer against that app's
-vendored OpenAPI document (``../shared/specs/<app>-v<N>.openapi.json``). It behaves like the app
+vendored OpenAPI document (``tests/specs/<app>-v<N>.openapi.json``). It behaves like the app
 for the endpoints the collection's Servarr modules use:
 
 - ``GET /api`` answers the API information (current version, nothing deprecated).
@@ -1016,7 +1016,7 @@ def main(argv=None) -> int:
     parser.add_argument("--app", required=True, choices=sorted(APPS))
     parser.add_argument("--port", type=int, help="default: the app's usual port")
     parser.add_argument("--bind", default="127.0.0.1")
-    parser.add_argument("--spec", type=Path, help="the app's OpenAPI document (default: ../shared/specs/<app>-vN)")
+    parser.add_argument("--spec", type=Path, help="the app's OpenAPI document (default: tests/specs/<app>-vN)")
     parser.add_argument("--unreachable", action="append", default=[], help="a host the connection test cannot reach")
     args = parser.parse_args(argv)
     stand_in = ServarrStandIn(

@@ -144,7 +144,7 @@ REAL_SERVERS = {
 OWN_STANDINS = {"authelia": ("python3-argon2", "python3-yaml"), "gluetun": ("nftables",)}
 # Services the configure playbook wires over their API: the lab serves their contract stand-in
 # (tests/contract/<module>.py, through standins/api.py) -> (module, its extra arguments, spec file
-# in ../shared/specs or None). Without its spec a service gets the shared stand-in.
+# in tests/specs or None). Without its spec a service gets the shared stand-in.
 API_STANDINS = {
     "sonarr": ("servarr", ("--app", "sonarr"), "sonarr-v3.openapi.json"),
     "radarr": ("servarr", ("--app", "radarr"), "radarr-v3.openapi.json"),
@@ -157,7 +157,7 @@ API_STANDINS = {
 }
 API_STANDIN_PROGRAM = "api.py"
 CONTRACT_DIR = ROOT / "tests" / "contract"
-SPECS_DIR = ROOT.parent / "shared" / "specs"
+SPECS_DIR = ROOT / "tests" / "specs"
 # What the contract stand-ins import that Debian bookworm lacks (its python3-jsonschema 4.10 has no
 # `referencing`), pinned to the venv's versions: wheels for the stack base's python, downloaded
 # once into .lab/cache/wheels and installed offline by the image with Debian's pip.

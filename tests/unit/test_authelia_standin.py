@@ -36,7 +36,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import
 )
 
 from ..lab.standins import authelia as standin
-from .plugins.plugin_utils.test_render import SPECS, needs_specs, validate
+from .plugins.plugin_utils.test_render import SPECS, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "tests/lab/standins/authelia.py"
@@ -783,7 +783,6 @@ def fixture_rendered_app(rendered):
     return standin.App(standin.parse_configuration(rendered[0]), standin.parse_users(users), log=lambda _line: None)
 
 
-@needs_specs
 def test_test_configurations_match_the_upstream_schemas(rendered):
     validate(rendered[0], "authelia-configuration.schema.json")
     validate(EXAMPLE, "authelia-configuration.schema.json")
@@ -895,7 +894,6 @@ def test_the_program_stops_with_one_line_and_status_2(tmp_path, change, message)
     assert message in result.stderr
 
 
-@needs_specs
 def test_the_schema_option_also_refuses_what_the_upstream_schema_refuses(tmp_path):
     """The parser reads only the sections it needs; --schema catches the rest, e.g. a misspelt section."""
     path = write_config(tmp_path, {**EXAMPLE, "sesion": {"inactivity": "5m"}})

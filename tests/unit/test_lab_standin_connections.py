@@ -173,7 +173,6 @@ def test_the_health_check_fails_when_the_named_database_cannot_be_reached():
     assert f"POSTGRES_IP names 127.0.0.1:{database}: unhealthy until it can be reached" in output
 
 
-@pytest.mark.skipif(not api_standins.lab.SPECS_DIR.is_dir(), reason="the upstream specs are not here")
 def test_a_contract_standin_is_unhealthy_while_a_named_connection_fails():
     with listener() as upstream, closed_port() as shut:
         extra = {"SONARR__AUTH__APIKEY": api_standins.KEY, "UPSTREAM_URL": f"http://127.0.0.1:{upstream}/"}

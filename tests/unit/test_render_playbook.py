@@ -2,7 +2,7 @@
 write, per host, without touching any host; bad inventories stop before anything is written.
 
 The generated Traefik, Authelia and Homepage files are checked against the upstream schemas in
-../shared/specs, and the compose projects with Compose's own `config` check when the lab has
+tests/specs, and the compose projects with Compose's own `config` check when the lab has
 fetched the Compose plugin (.lab/cache/docker-compose)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 
-from .plugins.plugin_utils.test_render import SPECS, needs_specs, schema_era, validate
+from .plugins.plugin_utils.test_render import SPECS, schema_era, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -166,7 +166,6 @@ def test_no_secret_of_the_store_is_written(inventory, request):
     assert b"SONARR__AUTH__APIKEY=********" in files_under(out)["media1/env/sonarr.env"]
 
 
-@needs_specs
 @pytest.mark.parametrize("inventory", ["single", "multi"])
 def test_generated_files_match_the_upstream_schemas(inventory, request):
     out = request.getfixturevalue(inventory)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from .plugins.plugin_utils.test_render import SPECS, needs_specs
+from .plugins.plugin_utils.test_render import SPECS
 from .shipped import INVENTORIES, ROOT, Shipped, role_variables, shipped
 
 #: Mozilla's intermediate profile as Traefik names it (TLS 1.3 suites are Go's own, not listed).
@@ -162,7 +162,6 @@ def authelia_variables(schema: dict) -> set[str]:
     return {"AUTHELIA_" + "_".join(path).upper() + "_FILE" for path in schema_paths(schema, schema)}
 
 
-@needs_specs
 def test_the_authelia_variable_names_follow_the_schema():
     known = authelia_variables(json.loads((SPECS / "authelia-configuration.schema.json").read_text(encoding="utf-8")))
     assert "AUTHELIA_SESSION_SECRET_FILE" in known
@@ -171,7 +170,6 @@ def test_the_authelia_variable_names_follow_the_schema():
     assert "AUTHELIA_JWT_SECRET_FILE" not in known  # Authelia 4.38 moved it under identity_validation
 
 
-@needs_specs
 def test_every_authelia_file_variable_names_a_key_of_its_configuration(inventory):
     known = authelia_variables(json.loads((SPECS / "authelia-configuration.schema.json").read_text(encoding="utf-8")))
     host = inventory.plan["services"]["authelia"]["host"]

@@ -29,7 +29,7 @@ standin.py, plus the contract stand-in from lab.py's API_STANDINS):
     STANDIN_CONTRACT       the module of tests/contract/: servarr, jellyfin, seerr or sabnzbd
     STANDIN_CONTRACT_ARGS  its options, shell-quoted: --app APP (servarr), --library NAME (seerr)
     STANDIN_SPEC           the spec file: a name in STANDIN_SPECS_DIR or an absolute path ('' for none)
-    STANDIN_SPECS_DIR      default: specs/ next to this program, else the repository's ../shared/specs
+    STANDIN_SPECS_DIR      default: specs/ next to this program, else the repository's tests/specs
     STANDIN_CONFIG_DIR     where config.xml and sabnzbd.ini are read (default /config)
     STANDIN_BIND           the address to listen on (default 0.0.0.0)
 
@@ -74,7 +74,7 @@ def config_dir() -> Path:
 def specs_dir() -> Path:
     if setting("STANDIN_SPECS_DIR"):
         return Path(setting("STANDIN_SPECS_DIR"))
-    return HERE / "specs" if (HERE / "specs").is_dir() else ROOT.parent / "shared" / "specs"
+    return HERE / "specs" if (HERE / "specs").is_dir() else ROOT / "tests" / "specs"
 
 
 def spec_path() -> Path | None:

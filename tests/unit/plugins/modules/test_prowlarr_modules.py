@@ -8,9 +8,7 @@ import pytest
 from ansible_collections.newmedia.mediastack.plugins.modules import prowlarr_app_profile, prowlarr_application
 
 from ....contract.servarr import ServarrStandIn
-from .test_servarr_modules import API_KEY, full_cycle, needs_specs, run
-
-pytestmark = needs_specs
+from .test_servarr_modules import API_KEY, full_cycle, run
 
 APPLICATIONS = [
     pytest.param(

@@ -20,8 +20,7 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.modules import servarr_download_client
 
-from ....contract.openapi import SPECS
-from ....contract.servarr import APPS, ServarrStandIn, download_client_templates
+from ....contract.servarr import ServarrStandIn, download_client_templates
 from ...shipped import CATALOG, INVENTORIES, ROOT, shipped
 from .harness import run_module
 
@@ -34,10 +33,6 @@ TASK = next(
     task
     for task in yaml.safe_load((ROOT / "roles/configure/tasks/servarr.yml").read_text(encoding="utf-8"))
     if "newmedia.mediastack.servarr_download_client" in task
-)
-needs_specs = pytest.mark.skipif(
-    not all((SPECS / spec).is_file() for _title, _base, spec, _port in APPS.values()),
-    reason=f"contract tests: the Servarr specs are not in {SPECS}",
 )
 
 
@@ -109,7 +104,6 @@ def test_the_stand_in_offers_the_apps_own_fields(app):
     assert offered == FIELDS[app]
 
 
-@needs_specs
 @pytest.mark.parametrize("app", SERVARR)
 def test_the_stand_in_refuses_a_field_the_app_does_not_know(app):
     with ServarrStandIn(app) as stand_in:
@@ -129,7 +123,6 @@ def test_the_stand_in_refuses_a_field_the_app_does_not_know(app):
         assert stand_in.items("downloadclient") == []
 
 
-@needs_specs
 @pytest.mark.parametrize("inventory_name", INVENTORIES)
 def test_the_module_files_each_apps_downloads_under_its_category(inventory_name):
     for app, client, fields in sent(inventory_name):

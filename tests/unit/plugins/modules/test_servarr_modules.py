@@ -31,20 +31,13 @@ from ansible_collections.newmedia.mediastack.plugins.modules import (
     servarr_tag,
 )
 
-from ....contract.openapi import SPECS
-from ....contract.servarr import APPS, DEFAULT_KEY, MASK, ServarrStandIn
+from ....contract.servarr import DEFAULT_KEY, MASK, ServarrStandIn
 from .harness import free_port, run_module
 from .test_servarr_trash import NO_SCORE, REPACK, WEB_1080P, X265
 
 ROOT = Path(__file__).resolve().parents[4]
 PASSWORD = "qbit-Passw0rd"  # noqa: S105 - a stand-in's own secret
 API_KEY = "f" * 32
-
-needs_specs = pytest.mark.skipif(
-    not all((SPECS / spec).is_file() for _title, _base, spec, _port in APPS.values()),
-    reason=f"contract tests: the Servarr specs are not in {SPECS}",
-)
-pytestmark = needs_specs
 
 
 def options(stand_in: ServarrStandIn, **given) -> dict:

@@ -1,5 +1,5 @@
 """Renderings of a plan: compose projects, and Traefik, Authelia and Homepage files checked against
-the upstream schemas in ../shared/specs (skipped, with that reason, where the folder is absent)."""
+the upstream schemas in tests/specs."""
 
 from __future__ import annotations
 
@@ -26,9 +26,8 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import
 
 from .test_plan import CATALOG, inventory
 
-SPECS = Path(__file__).resolve().parents[4].parent / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 SETTINGS = {"puid": 1001, "pgid": 1002, "timezone": "Europe/Berlin", "data_root": "/data", "config_root": "/srv/ms"}
-needs_specs = pytest.mark.skipif(not SPECS.is_dir(), reason=f"upstream specs folder {SPECS} is absent")
 
 
 def schema(name: str) -> dict:
@@ -53,7 +52,6 @@ def walk_items(document: object):
             yield from walk_items(item)
 
 
-@needs_specs
 @pytest.mark.parametrize(
     ("document", "schema_name"),
     [
@@ -132,7 +130,6 @@ def schema_era(static: dict) -> dict:
     return document
 
 
-@needs_specs
 def test_traefik_static_is_valid_and_secure(plan):
     static = traefik_static(plan, {"acme": {"ca_server": "https://pebble:14000/dir", "email": "ops@example.com"}})
     validate(schema_era(static), "traefik-v3-static.schema.json")
@@ -149,14 +146,12 @@ def test_traefik_static_is_valid_and_secure(plan):
     assert resolver["httpChallenge"] == {"entryPoint": "web"}
 
 
-@needs_specs
 def test_traefik_static_with_dns_challenge_is_valid(plan):
     static = traefik_static(plan, {"acme": {"challenge": "dns", "dns_provider": "cloudflare"}})
     validate(schema_era(static), "traefik-v3-static.schema.json")
     assert static["certificatesResolvers"]["acme"]["acme"]["dnsChallenge"] == {"provider": "cloudflare"}
 
 
-@needs_specs
 def test_traefik_dynamic_is_valid_and_routes_through_authelia(plan):
     dynamic = traefik_dynamic(plan, CATALOG)
     for document in dynamic.values():
@@ -189,7 +184,6 @@ def test_authelia_rules_bypass_only_api_paths_and_default_deny(plan):
     assert configuration["access_control"]["default_policy"] == "deny"
 
 
-@needs_specs
 def test_authelia_configuration_is_valid(plan):
     configuration = authelia_configuration(plan, CATALOG, {})
     validate(configuration, "authelia-configuration.schema.json")
@@ -202,7 +196,6 @@ def test_authelia_configuration_is_valid(plan):
     assert not [key for key, value in walk_items(configuration) if key.endswith(secret_like) and isinstance(value, str)]
 
 
-@needs_specs
 def test_homepage_services_are_valid(plan):
     services = homepage_services(plan, CATALOG)
     validate(services, "homepage-services.schema.json")

@@ -29,7 +29,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import d
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME
 
 from .test_plan import CATALOG
-from .test_render import SETTINGS, needs_specs, validate
+from .test_render import SETTINGS, validate
 
 HC = ["CMD", "true"]
 EXTRA = {
@@ -430,7 +430,6 @@ def test_traefiks_dns_provider_credentials_reach_it_through_its_env_file_only():
     assert "/srv/ms/env/traefik.env" not in http
 
 
-@needs_specs
 def test_homepage_services_with_widgets_are_valid():
     validate(homepage_services(two_homepages(), FULL), "homepage-services.schema.json")
     validate(homepage_services(plan_of(), FULL), "homepage-services.schema.json")

@@ -24,7 +24,6 @@ LAYERS = ("data", "edge", "media", "content", "observability")
 SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
 RUNS_AS = ("puid", "user", "image")
 POLICIES = ("bypass", "one_factor", "two_factor")
-GPU_USES = ("none", "transcode", "inference")
 FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
 #: The service whose network namespace a ``network_mode: vpn`` service joins.
@@ -84,69 +83,232 @@ _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 #: service declares and this one must hold the same value of (a client of a dedicated database).
 _SECRET_RE = re.compile(r"^(?:[a-z][a-z0-9-]*\.)?[a-z][a-z0-9_]*$")
 
-#: Optional fields and their defaults; a definition names only what differs.
-DEFAULTS = {
-    "description": "",
-    "deprecated": "",
-    "feature": "",
-    "runs_as": "puid",
-    # With runs_as image: the uid:gid the image runs as, so that its folders can be made its own
-    # (with every capability dropped, even root writes only where it owns the folder).
-    "image_user": "",
-    "port": None,
-    "ports": {},
-    "data": "",
-    "config": "/config",
-    "volumes": {},
-    "environment": {},
-    # {<variable>: <template>}: a variable that names another service (a peer), filled from the
-    # plan, e.g. "http://{immich-machine-learning.address}:{immich-machine-learning.port}".
-    # ``address`` is the peer's address on a segment both join, as this service reaches it
-    # (_reach.peer_environment); ``port`` is the peer's catalog port. Each peer is in depends_on,
-    # so the planner plans it wherever this service runs.
-    "peers": {},
-    "command": [],
-    "healthcheck": None,
-    # memory and pids always; cpus; shm, the size of /dev/shm where the default 64M is too small.
-    "resources": {"memory": "512M", "cpus": 1.0, "pids": 256},
-    "capabilities": [],
-    "read_only": False,
-    "tmpfs": [],
-    "devices": [],
-    "route": None,
-    "metrics": None,
-    "dashboard": None,
-    "backup": [],
-    "gpu": "none",
-    "depends_on": [],
-    # "vpn": run in the VPN gateway's namespace whenever the plan has the gateway (the ``vpn``
-    # feature); without it the service joins its own segments, and the planner drops the gateway
-    # from its depends_on.
-    "network_mode": "",
-    # Shared stores (DATABASES) the service uses: a role and a database named after the service.
-    "databases": [],
-    # [{name, env}]: the secret ``name`` reaches the container in variable ``env``; a variable
-    # ending in ``_FILE`` receives the path of a file holding the value, not the value itself.
-    "secrets": [],
-    # Whether several copies may run at once (mediastack_services.<name>.replicas): only for a
-    # service that keeps no state of its own, or keeps it in PostgreSQL or Redis. Its copies take
-    # the slots of replica_slots, in order, so no address ever moves.
-    "replicable": False,
-    "replica_slots": [],
-    # {<service>.<volume>: <path>}: another service's folder (a relative ``volumes`` source of
-    # that service), mounted read-only at <path>; both must run on the same host.
-    "reads": {},
-    # One of SEEDS: the app's own config file, written with its generated credentials only when
-    # it is absent (the app rewrites it afterwards).
-    "seed": "",
-    # How the configure playbook wires the app (see CONFIGURE_ROLES); None for apps it leaves alone.
-    "configure": None,
-    # {<container path>: rendered|seeded} for each of the service's own folders (config, or a
-    # relative ``volumes`` source) mounted where the image keeps its own configuration: every such
-    # mount under CONFIG_TREES, and any other the image reads its configuration from.
-    "image_config": {},
-}
-REQUIRED = ("layer", "image", "version", "slot", "segments")
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+class Field:
+    """One field of a catalog entry: its default (a required field has none), the JSON Schema of
+    its value (catalog/schema.json is generated from these), and what it means (docs/catalog.md)."""
+
+    def __init__(self, name: str, schema: dict, doc: str, default: object = None, required: bool = False):
+        self.name, self.schema, self.doc, self.default, self.required = name, schema, doc, default, required
+
+
+def _nullable(schema: dict) -> dict:
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+#: Every field a definition may set, in the order the docs list them. A definition names only what
+#: differs from a default: restating one is refused (normalise_entry), so a default lives here only.
+FIELDS = (
+    Field("layer", {"enum": list(LAYERS)}, "which host group carries it: " + ", ".join(LAYERS), required=True),
+    Field(
+        "image",
+        {"type": "string", "pattern": "^(.*/)?[^/:]+$"},
+        "the upstream repository, without a tag",
+        required=True,
+    ),
+    Field(
+        "version",
+        {"type": ["string", "number"]},
+        "the pinned release tag (never `latest`, `stable`, `develop` or `nightly`)",
+        required=True,
+    ),
+    Field(
+        "slot",
+        {"type": "integer", "minimum": FIRST_SLOT, "maximum": LAST_SLOT},
+        "the service's host number in every segment it joins (unique; addresses never shift)",
+        required=True,
+    ),
+    Field(
+        "segments",
+        {"type": "array", "items": {"enum": list(SEGMENTS)}, "minItems": 1},
+        "the network segments it joins",
+        required=True,
+    ),
+    Field("description", {"type": "string"}, "what it is, in a few words: the text of its Homepage tile", ""),
+    Field(
+        "deprecated",
+        {"type": "string"},
+        "why its upstream is retired or renamed, and what replaces it (listed in the services table below)",
+        "",
+    ),
+    Field(
+        "feature",
+        {"type": "string", "pattern": "^(!?(" + "|".join(FEATURES) + "))?$"},
+        "deployed only with a feature of `mediastack_features` (`plex`, `vpn`), or only without it (`!plex`)",
+        "",
+    ),
+    Field(
+        "runs_as",
+        {"enum": list(RUNS_AS)},
+        "`puid` (PUID/PGID environment), `user` (`user: puid:pgid`), `image` (the image's own user, `image_user`)",
+        "puid",
+    ),
+    Field(
+        "image_user",
+        {"type": "string", "pattern": _USER_RE.pattern},
+        "with `runs_as: image`: the uid:gid the image runs as, so that its folders can be made its own (with every "
+        "capability dropped, even root writes only where it owns the folder)",
+        "",
+    ),
+    Field("port", _nullable({"type": "integer"}), "the main port: routes, peers and health checks reach it"),
+    Field("ports", {"type": "object", "additionalProperties": {"type": "integer"}}, "named extra ports", {}),
+    Field(
+        "data",
+        {"enum": ["", "ro", "rw"]},
+        "`rw` or `ro`: mount the shared data tree at `/data` (hardlinks need the same mount everywhere)",
+        "",
+    ),
+    Field("config", {"type": "string"}, "the configuration folder inside the image (`''` for none)", "/config"),
+    Field(
+        "volumes",
+        _STRING_MAP,
+        "further folders: `{<source>: <container path>}`; a relative source `x` is `<config_root>/<service>-x`",
+        {},
+    ),
+    Field(
+        "environment",
+        _STRING_MAP,
+        "static variables, always strings (quote `true` and numbers)",
+        {},
+    ),
+    Field(
+        "peers",
+        _STRING_MAP,
+        "`{<variable>: <template>}`: variables that name another service, filled from the plan "
+        "(`{<service>.address}`, `{<service>.port}`; see below); each peer is in `depends_on`",
+        {},
+    ),
+    Field("command", _STRINGS, "the container's command, where the image's own is not enough", []),
+    Field(
+        "healthcheck",
+        _nullable({"type": "array", "items": {"type": "string"}, "minItems": 2, "prefixItems": [{"const": "CMD"}]}),
+        "an exec-form test (`[CMD, ...]`) using a tool the image really has",
+    ),
+    Field(
+        "resources",
+        {
+            "type": "object",
+            "properties": {
+                "memory": {"type": "string", "pattern": _SIZE_RE.pattern},
+                "cpus": {"type": "number"},
+                "pids": {"type": "integer"},
+                "shm": {"type": "string", "pattern": _SIZE_RE.pattern},
+            },
+            "required": ["memory", "pids"],
+            "additionalProperties": False,
+        },
+        "limits: `memory` and `pids` always, `cpus`, and `shm` (the size of /dev/shm where 64M is too small)",
+        {"memory": "512M", "cpus": 1.0, "pids": 256},
+    ),
+    Field("capabilities", _STRINGS, "every capability is dropped; these are added back", []),
+    Field("read_only", {"type": "boolean"}, "a read-only root file system", False),
+    Field("tmpfs", _STRINGS, "tmpfs mounts (with a read-only root, where the image writes)", []),
+    Field("devices", _STRINGS, "host devices passed in", []),
+    Field(
+        "route",
+        _nullable(
+            {
+                "type": "object",
+                "properties": {
+                    "subdomain": {"type": "string"},
+                    "policy": {"enum": list(POLICIES)},
+                    "groups": _STRINGS,
+                    "bypass_paths": _STRINGS,
+                    "port": _nullable({"type": "integer"}),
+                },
+                "additionalProperties": False,
+            }
+        ),
+        "published through the entry: `subdomain` (default the service's name), `policy` (default `one_factor`), "
+        "`groups`, `bypass_paths` (API paths that carry their own key), `port` (default `port`)",
+    ),
+    Field(
+        "metrics",
+        _nullable({"type": "object", "properties": {"port": {"type": "integer"}, "path": {"type": "string"}}}),
+        "the Prometheus scrape endpoint: `port` and `path` (default `/metrics`)",
+    ),
+    Field(
+        "dashboard",
+        _nullable({"type": "object", "propertyNames": {"enum": list(DASHBOARD_KEYS)}}),
+        "the Homepage tile: `group`, `icon`, and its widget (`widget`, `widget_api`, `widget_secrets`, "
+        "`widget_fields`, `widget_issued`, `widget_needs`; see below)",
+    ),
+    Field(
+        "depends_on",
+        _STRINGS,
+        "services that must run first; the planner plans them wherever this one runs",
+        [],
+    ),
+    Field(
+        "network_mode",
+        {"enum": ["", "vpn"]},
+        "`vpn`: run in the VPN gateway's namespace whenever the plan has the gateway (the `vpn` feature); without "
+        "it the service joins its own `segments`, and the planner drops the gateway from its `depends_on`",
+        "",
+    ),
+    Field(
+        "databases",
+        {"type": "array", "items": {"enum": list(DATABASES)}},
+        "shared stores it uses: a role and a database named after the service",
+        [],
+    ),
+    Field(
+        "secrets",
+        {"type": "array", "items": {"type": "object"}},
+        "`[{name, env}]`: the generated secret `name` reaches the container in variable `env` (a variable ending in "
+        "`_FILE` receives the path of a file holding it); `<service>.<secret>` is another service's secret; "
+        "`{name, seed: true}` reaches the app only through its seeded config file",
+        [],
+    ),
+    Field(
+        "replicable",
+        {"type": "boolean"},
+        "several copies may run at once (`mediastack_services.<name>.replicas`): only for a service that keeps no "
+        "state of its own, or keeps it in PostgreSQL or Redis",
+        False,
+    ),
+    Field(
+        "replica_slots",
+        {"type": "array", "items": {"type": "integer", "minimum": FIRST_SLOT, "maximum": LAST_SLOT}},
+        "the slots its extra copies take, in order, so that no address ever moves",
+        [],
+    ),
+    Field(
+        "reads",
+        _STRING_MAP,
+        "`{<service>.<volume>: <path>}`: another service's folder (a relative `volumes` source of it), mounted "
+        "read-only; both run on one host",
+        {},
+    ),
+    Field(
+        "seed",
+        {"enum": ["", *SEEDS]},
+        "the app's own config file, written with its generated credentials only when it is absent: "
+        + ", ".join(f"`{seed}`" for seed in SEEDS),
+        "",
+    ),
+    Field(
+        "configure",
+        _nullable({"type": "object", "properties": {"role": {"enum": sorted(CONFIGURE_ROLES)}}, "required": ["role"]}),
+        "what the configure playbook wires (below); absent for apps it leaves alone",
+    ),
+    Field(
+        "image_config",
+        {"type": "object", "additionalProperties": {"enum": list(IMAGE_CONFIG_FILLS)}},
+        "`{<container path>: rendered | seeded}` for each of the service's own folders mounted where the image "
+        "keeps its configuration (every such mount under `/etc/` or `/usr/local/etc/`, which the empty folder "
+        "would hide): `rendered`, the plan writes a file there; `seeded`, the image's entrypoint copies its "
+        "defaults in on first start",
+        {},
+    ),
+)
+#: The fields a definition must set.
+REQUIRED = tuple(field.name for field in FIELDS if field.required)
+#: The optional fields and their defaults.
+DEFAULTS = {field.name: field.default for field in FIELDS if not field.required}
 ROUTE_DEFAULTS = {"policy": "one_factor", "groups": [], "bypass_paths": [], "port": None}
 
 
@@ -170,6 +332,8 @@ def normalise_entry(name: str, entry: object) -> dict:
     missing = [field for field in REQUIRED if field not in entry]
     if missing:
         raise CatalogError(f"{_where(name, ', '.join(missing))}: required field(s) missing")
+    _check_types(name, entry)
+    _refuse_restated_defaults(name, entry)
     service = copy.deepcopy(DEFAULTS)
     service.update(copy.deepcopy(dict(entry)))
     service["name"] = name
@@ -183,6 +347,107 @@ def normalise_entry(name: str, entry: object) -> dict:
         route["port"] = route["port"] or service["port"]
         service["route"] = route
     return service
+
+
+#: What each JSON Schema type of FIELDS is in Python (a bool is no integer, though Python says so).
+_JSON_TYPES = {
+    "null": lambda value: value is None,
+    "string": lambda value: isinstance(value, str),
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "boolean": lambda value: isinstance(value, bool),
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, Mapping),
+}
+_TYPE_WORDS = {
+    "null": "null",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "array": "a list",
+    "object": "a mapping",
+}
+_FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+
+
+def _types(schema: Mapping) -> list[str]:
+    """The JSON types a field's schema allows ([] where it gives choices instead)."""
+    if "oneOf" in schema:
+        return [kind for option in schema["oneOf"] for kind in _types(option)]
+    kinds = schema.get("type", [])
+    return list(kinds) if isinstance(kinds, list) else [kinds]
+
+
+def _check_types(name: str, entry: Mapping) -> None:
+    """Each field's value has a type its schema allows, and a list of strings holds only strings:
+    the same answer catalog/schema.json gives an editor, in the checker's words."""
+    for field, value in entry.items():
+        schema = _FIELDS_BY_NAME[field].schema
+        kinds = _types(schema)
+        if kinds and not any(_JSON_TYPES[kind](value) for kind in kinds):
+            wanted = " or ".join(_TYPE_WORDS[kind] for kind in kinds)
+            raise CatalogError(f"{_where(name, field)} must be {wanted}, got {type(value).__name__}")
+        items = schema.get("items", {})
+        if isinstance(value, list) and items.get("type") == "string" and not all(isinstance(v, str) for v in value):
+            raise CatalogError(f"{_where(name, field)} must be a list of strings")
+
+
+def _restated(value: object, default: object) -> bool:
+    """Whether ``value`` is ``default`` written out again (``1`` is not ``True``, nor ``1.0`` ``1``)."""
+    return type(value) is type(default) and value == default
+
+
+def _refuse_restated_defaults(name: str, entry: Mapping) -> None:
+    """A definition names only what differs: a default written out again is refused, so that a
+    default lives in one place (FIELDS, ROUTE_DEFAULTS, CONFIGURE_ROLES) and changes there."""
+    restated = [field for field, value in entry.items() if field in DEFAULTS and _restated(value, DEFAULTS[field])]
+    route = entry.get("route")
+    if isinstance(route, Mapping):
+        restated += [
+            f"route.{field}"
+            for field, value in route.items()
+            if (field in ROUTE_DEFAULTS and _restated(value, ROUTE_DEFAULTS[field]))
+            or (field == "subdomain" and value == name)
+            or (field == "port" and value is not None and value == entry.get("port"))
+        ]
+    configure = entry.get("configure")
+    if isinstance(configure, Mapping) and configure.get("role") in CONFIGURE_ROLES:
+        optional = CONFIGURE_ROLES[configure["role"]][1]
+        restated += [
+            f"configure.{field}"
+            for field, value in configure.items()
+            if field in optional and _restated(value, optional[field])
+        ]
+    if restated:
+        raise CatalogError(f"{_where(name, ', '.join(restated))} restate(s) the default: leave them out")
+
+
+def as_definition(service: Mapping) -> dict:
+    """A normalised service written back as the definition it came from: only what differs from
+    the defaults (normalise_entry of the result gives ``service`` again)."""
+    name = service.get("name")
+    entry = {
+        field: copy.deepcopy(value)
+        for field, value in service.items()
+        if field != "name" and not (field in DEFAULTS and _restated(value, DEFAULTS[field]))
+    }
+    if entry.get("route") is not None:
+        entry["route"] = {
+            field: value
+            for field, value in entry["route"].items()
+            if not (field in ROUTE_DEFAULTS and _restated(value, ROUTE_DEFAULTS[field]))
+            and not (field == "subdomain" and value == name)
+            and not (field == "port" and value == service.get("port"))
+        }
+    if entry.get("configure") is not None:
+        optional = CONFIGURE_ROLES[entry["configure"]["role"]][1]
+        entry["configure"] = {
+            field: value
+            for field, value in entry["configure"].items()
+            if not (field in optional and _restated(value, optional[field]))
+        }
+    return entry
 
 
 def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one branch per field
@@ -209,8 +474,6 @@ def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one bran
         fail("image_user", "is a uid:gid such as 65534:65534, and only for runs_as image")
     if service["data"] not in ("", "ro", "rw"):
         fail("data", "must be '', 'ro' or 'rw'")
-    if service["gpu"] not in GPU_USES:
-        fail("gpu", f"must be one of {', '.join(GPU_USES)}")
     feature = service["feature"].lstrip("!")
     if service["feature"] and feature not in FEATURES:
         fail("feature", f"must name one of {', '.join(FEATURES)}, optionally negated with '!'")

@@ -22,7 +22,7 @@ CATALOG = normalise_catalog(
             "port": 8080,
             "ports": {"web": 80, "websecure": 443},
             "healthcheck": HC,
-            "route": {"subdomain": "traefik", "policy": "two_factor", "groups": ["admins"]},
+            "route": {"policy": "two_factor", "groups": ["admins"]},
         },
         "authelia": {
             "layer": "edge",

@@ -11,7 +11,7 @@ import hashlib
 import pytest
 import yaml
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import normalise_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import as_definition, normalise_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
@@ -189,9 +189,7 @@ BASE["sonarr"]["dashboard"] = {
     "widget_secrets": {"key": "api_key"},
 }
 BASE["jellyfin"]["metrics"] = {"port": 8096, "path": "/metrics"}
-FULL = normalise_catalog(
-    {name: {k: v for k, v in entry.items() if k != "name"} for name, entry in {**BASE, **EXTRA}.items()}
-)
+FULL = normalise_catalog({name: as_definition(entry) for name, entry in {**BASE, **EXTRA}.items()})
 LAYERS = ["mediastack", *(f"mediastack_{layer}" for layer in ("edge", "data", "media", "content", "observability"))]
 
 

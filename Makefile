@@ -13,7 +13,7 @@ DEMO_INVENTORY ?= inventories/lab
 DEMO_HOSTS ?= lab1
 
 # The stages of `make test`, in order.
-TEST_STAGES := ruff lint sanity unit molecule lab
+TEST_STAGES := ruff lint sanity unit playbook molecule lab
 
 .PHONY: help venv test $(TEST_STAGES) mutants docs fmt role lab-prepare lab-up lab-down lab-status demo bench \
 	galaxy-build render clean
@@ -48,8 +48,11 @@ lint: venv ## ansible-lint, production profile, no skips
 sanity: venv ## ansible-test sanity on a copy laid out as ansible_collections/newmedia/mediastack
 	tools/sanity.sh
 
-unit: venv ## Unit tests of the filters, modules and tools
+unit: venv ## Pure unit tests of the filters, modules, stand-ins and tools (no ansible-playbook, no ansible-doc)
 	pytest tests/unit
+
+playbook: venv ## Tests that run ansible-playbook or ansible-doc: render, secrets, module docs and examples, role skeleton
+	pytest tests/playbook
 
 # Not a stage of `make test`: each break reruns its tests (a few minutes in all).
 mutants: venv ## Break each guarded security setting once in a copy of the tree; every break must fail a test
@@ -61,11 +64,11 @@ docs: venv ## Build the collection docs with antsibull-docs into .build/docs/rst
 molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempotence, verify
 	molecule test --all
 
-# The unit stage skips Compose's own check of the rendered projects until the lab has fetched the
+# The playbook stage skips Compose's own check of the rendered projects until the lab has fetched the
 # Compose plugin, so it runs here again, after lab-prepare, where it cannot skip.
 lab: venv lab-prepare ## The lab tests: site.yml on lab hosts, bad inventories, the Galaxy path
 	MEDIASTACK_LAB=1 pytest -p no:cacheprovider tests/lab \
-		tests/unit/test_render_playbook.py::test_compose_projects_pass_composes_own_check
+		tests/playbook/test_render_playbook.py::test_compose_projects_pass_composes_own_check
 
 lab-prepare: venv ## Start a Docker engine if none answers, build the lab images, fetch lab artefacts
 	$(LAB) engine

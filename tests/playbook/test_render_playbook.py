@@ -21,7 +21,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 
-from .plugins.plugin_utils.test_render import SPECS, schema_era, validate
+from ..unit.plugins.plugin_utils.test_render import SPECS, schema_era, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

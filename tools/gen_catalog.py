@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "collections"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import generated  # noqa: E402
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _catalog  # noqa: E402
 
@@ -86,11 +88,7 @@ def catalog_doc(text: str, catalog: dict) -> str:
     """``text`` (docs/catalog.md) with the generated parts rewritten."""
     for part, content in (("fields", fields_table()), ("services", services_table(catalog))):
         begin, end = f"<!-- BEGIN CATALOG {part} -->", f"<!-- END CATALOG {part} -->"
-        if begin not in text or end not in text:
-            raise SystemExit(f"{DOC.relative_to(ROOT)}: the markers {begin} and {end} are missing")
-        head, rest = text.split(begin, 1)
-        _old, tail = rest.split(end, 1)
-        text = f"{head}{begin}\n{NOTE}\n{content}\n{end}{tail}"
+        text = generated.splice(text, str(DOC.relative_to(ROOT)), begin, end, f"{NOTE}\n{content}")
     return text
 
 
@@ -101,19 +99,7 @@ def outputs() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="report stale files instead of writing them")
-    args = parser.parse_args(argv)
-    stale = []
-    for path, content in outputs().items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != content:
-            stale.append(path)
-            if not args.check:
-                path.write_text(content, encoding="utf-8")
-    for path in stale:
-        verb = "is stale: run python tools/gen_catalog.py" if args.check else "rewritten"
-        print(f"{path.relative_to(ROOT)} {verb}")
-    return 1 if stale and args.check else 0
+    return generated.main(argv, "gen_catalog.py", __doc__.splitlines()[0], outputs)
 
 
 if __name__ == "__main__":

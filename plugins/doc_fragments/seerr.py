@@ -28,7 +28,10 @@ options:
     type: int
     default: 30
   ready_timeout:
-    description: Seconds to wait, in tries two seconds apart, for C(GET /api/v1/status) to answer before giving up.
+    description:
+      - Seconds to wait for C(GET /api/v1/status) to answer before giving up. The first try is at once, the next
+        come two seconds apart, and none starts after this many seconds; C(0) tries once.
+        Refused credentials fail at once.
     type: int
     default: 120
 """

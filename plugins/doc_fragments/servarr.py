@@ -38,16 +38,13 @@ options:
     description: Seconds to wait for each answer.
     type: int
     default: 30
-  wait_attempts:
+  ready_timeout:
     description:
-      - How many times to ask C(GET /api/vN/system/status) before giving up on an application that is
-        still starting. A wrong API key fails at once.
+      - Seconds to wait for C(GET /api/vN/system/status) to answer before giving up. The first try is at once, the next
+        come two seconds apart, and none starts after this many seconds; C(0) tries once.
+        Refused credentials fail at once.
     type: int
-    default: 30
-  wait_delay:
-    description: Seconds between two of those tries.
-    type: float
-    default: 2.0
+    default: 120
 notes:
   - Everything the task names (tags, profiles, custom formats, qualities) is looked up by name
     before anything is written; a name the application does not have fails the task naming the

@@ -27,6 +27,12 @@ class ApiError(Exception):
         self.body = body
 
 
+#: Seconds between two readiness tries.
+READY_DELAY_S = 2.0
+#: The readiness option of every module family: how long to wait for the app to answer.
+READY_TIMEOUT_SPEC = {"ready_timeout": {"type": "int", "default": 120}}
+
+
 class Form(dict):
     """A request body sent form-encoded instead of as JSON."""
 
@@ -94,13 +100,18 @@ class ApiClient:
     def delete(self, path: str, query: dict | None = None):
         return self.call("DELETE", path, query=query)
 
-    def wait_ready(self, probe, attempts: int, delay: float, sleep=time.sleep):
-        """Call ``probe(self)`` until it returns without ApiError, at most ``attempts`` times.
+    def wait_ready(self, probe, timeout: float, delay: float = READY_DELAY_S, clock=time.monotonic, sleep=time.sleep):
+        """Call ``probe(self)`` until it returns without ApiError, for ``timeout`` seconds at most.
 
-        A 401 or 403 is final at once: waiting does not fix a wrong key.
+        The contract every module family shares (``ready_timeout``): the first try is immediate,
+        the next ``delay`` seconds apart, and the last wait is cut so that no try starts after the
+        deadline; ``timeout: 0`` is one try. A 401 or 403 is final at once: waiting does not fix a
+        wrong key.
         """
-        last = None
-        for attempt in range(max(1, attempts)):
+        deadline = clock() + max(0.0, float(timeout))
+        tries = 0
+        while True:
+            tries += 1
             try:
                 return probe(self)
             except ApiError as error:
@@ -111,9 +122,11 @@ class ApiClient:
                         error.status,
                     ) from None
                 last = error
-            if attempt + 1 < attempts:
-                sleep(delay)
-        raise ApiError(f"{self.app} was not ready after {attempts} tries, {delay:g} s apart: {last}", 0)
+            left = deadline - clock()
+            if left <= 0:
+                break
+            sleep(min(delay, left))
+        raise ApiError(f"{self.app} was not ready within {timeout:g} s ({tries} tries): {last}", 0)
 
 
 def parse(raw: bytes):

@@ -17,18 +17,16 @@ functions read the server, plan, and write unless in check mode. Each returns th
 from __future__ import annotations
 
 import hashlib
-import math
 import posixpath
 import time
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import delta, diff, merged
 
 APP = "Jellyfin"
 CLIENT = "newmedia.mediastack"
 DEVICE = "ansible"
 VERSION = "1.0"
-READY_DELAY_S = 2.0
 ADMIN_OPTIONS = ("admin_username", "admin_password")
 COLLECTION_TYPES = ("movies", "tvshows", "music", "musicvideos", "homevideos", "boxsets", "books", "mixed")
 HARDWARE_ACCELERATION = ("none", "amf", "qsv", "nvenc", "v4l2m2m", "vaapi", "videotoolbox", "rkmpp")
@@ -77,7 +75,7 @@ def connection_options(credentials: str | None = "either") -> dict:
         "url": {"type": "str", "required": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
-        "ready_timeout": {"type": "int", "default": 120},
+        **READY_TIMEOUT_SPEC,
     }
     if credentials:
         required = credentials == "admin"
@@ -125,9 +123,8 @@ class Jellyfin:
 
     def wait(self) -> dict:
         """``GET /System/Info/Public`` once it answers; bounded by ``ready_timeout`` seconds."""
-        attempts = max(1, math.ceil((self.ready_timeout or 0) / READY_DELAY_S))
         try:
-            info = self.client().wait_ready(public_info, attempts, READY_DELAY_S, sleep=pause)
+            info = self.client().wait_ready(public_info, self.ready_timeout or 0, sleep=pause)
         except ApiError as error:
             raise JellyfinError(
                 f"Waiting for Jellyfin failed for {self.url}: {error}. Check that the jellyfin container runs and "

@@ -17,7 +17,12 @@ from __future__ import annotations
 import json
 import posixpath
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError, Form
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
+    READY_TIMEOUT_SPEC,
+    ApiClient,
+    ApiError,
+    Form,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta
 
 APP = "qBittorrent"
@@ -44,7 +49,7 @@ def connection_options() -> dict:
         "password": {"type": "str", "required": True, "no_log": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
-        "ready_timeout": {"type": "int", "default": 120},
+        **READY_TIMEOUT_SPEC,
     }
 
 
@@ -75,7 +80,7 @@ def wrong_credentials(where: str, username: str) -> str:
     )
 
 
-def connect(params: dict, attempts_delay: float = 2.0) -> ApiClient:
+def connect(params: dict) -> ApiClient:
     """A signed-in client, after waiting (bounded by ``ready_timeout`` seconds) for the WebUI to answer."""
     base = params["url"].rstrip("/")
     client = ApiClient(
@@ -90,9 +95,8 @@ def connect(params: dict, attempts_delay: float = 2.0) -> ApiClient:
         login(api, params["username"], params["password"])
         return api.get("api/v2/app/version")
 
-    attempts = max(1, int(params["ready_timeout"] // attempts_delay) + 1)
     try:
-        client.wait_ready(probe, attempts, attempts_delay)
+        client.wait_ready(probe, params["ready_timeout"])
     except ApiError as error:
         raise QbittorrentError(
             f"Waiting for {APP} at {base} failed: {error}. Check `url` and that qBittorrent is running, or raise "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK
 
 APP = "SABnzbd"
@@ -95,18 +95,17 @@ def connection_options() -> dict:
         "api_key": {"type": "str", "required": True, "no_log": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
-        "ready_timeout": {"type": "int", "default": 120},
+        **READY_TIMEOUT_SPEC,
     }
 
 
 class Sabnzbd:
     """One SABnzbd, reached at ``params['url']`` with ``params['api_key']``."""
 
-    def __init__(self, params: dict, delay: float = 2.0):
+    def __init__(self, params: dict):
         self.url = params["url"].rstrip("/")
         self.api_key = params["api_key"]
         self.client = ApiClient(APP, self.url, timeout=params["timeout"], validate_certs=params["validate_certs"])
-        attempts = max(1, int(params["ready_timeout"] // delay) + 1)
 
         def version(api: ApiClient):
             # mode=version needs no key; a 403 to it is the host name or the address, never the key.
@@ -118,7 +117,7 @@ class Sabnzbd:
                 raise
 
         try:
-            self.client.wait_ready(version, attempts, delay)
+            self.client.wait_ready(version, params["ready_timeout"])
         except ApiError as error:
             raise SabnzbdError(
                 f"Waiting for {APP} at {self.url} failed: {error}. Check `url` and that SABnzbd is running, or raise "

@@ -15,16 +15,14 @@ write unless in check mode. Each returns the module's result.
 
 from __future__ import annotations
 
-import math
 import posixpath
 import time
 import urllib.parse
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta, diff, masked, merged
 
 APP = "Seerr"
-READY_DELAY_S = 2.0
 JELLYFIN_SERVER_TYPE = 2
 ARR_KINDS = {"sonarr": "Sonarr", "radarr": "Radarr"}
 MAIN_OPTIONS = {
@@ -46,7 +44,7 @@ def connection_options() -> dict:
         "api_key": {"type": "str", "required": True, "no_log": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
-        "ready_timeout": {"type": "int", "default": 120},
+        **READY_TIMEOUT_SPEC,
     }
 
 
@@ -72,9 +70,8 @@ def connect(params: dict) -> ApiClient:
         timeout=params.get("timeout") or 30,
         validate_certs=params.get("validate_certs", True),
     )
-    attempts = max(1, math.ceil((params.get("ready_timeout") or 0) / READY_DELAY_S))
     try:
-        client.wait_ready(status, attempts, READY_DELAY_S, sleep=pause)
+        client.wait_ready(status, params.get("ready_timeout") or 0, sleep=pause)
     except ApiError as error:
         raise SeerrError(
             f"Waiting for Seerr failed for {base}: {error}. Check that the seerr container runs and answers at "

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta, diff, merged
 
 
@@ -90,8 +90,7 @@ def argument_spec(state: bool = True, secrets: bool = True, provider: bool = Fal
         "api_key": {"type": "str", "required": True, "no_log": True},
         "validate_certs": {"type": "bool", "default": True},
         "timeout": {"type": "int", "default": 30},
-        "wait_attempts": {"type": "int", "default": 30},
-        "wait_delay": {"type": "float", "default": 2.0},
+        **READY_TIMEOUT_SPEC,
     }
     if state:
         spec["state"] = {"type": "str", "choices": ["present", "absent"], "default": "present"}
@@ -208,10 +207,10 @@ class Servarr:
         )
         self._lists: dict = {}
 
-    def wait(self, attempts: int, delay: float, sleep=time.sleep) -> dict:
-        """Wait, at most ``attempts`` tries ``delay`` seconds apart, for ``system/status``; check the app."""
+    def wait(self, timeout: float, sleep=time.sleep) -> dict:
+        """Wait, for ``timeout`` seconds at most, for ``system/status``; check that it is the app."""
         try:
-            status = self.api.wait_ready(lambda api: api.get("system/status"), attempts, delay, sleep)
+            status = self.api.wait_ready(lambda api: api.get("system/status"), timeout, sleep=sleep)
         except ApiError as error:
             if error.status in (401, 403):
                 raise ServarrError(
@@ -219,7 +218,7 @@ class Servarr:
                     f"{self.title}'s config.xml (ApiKey) or its {self.key.upper()}__AUTH__APIKEY setting"
                 ) from None
             raise ServarrError(
-                f"{error}. Check `url` ({self.url}) and that {self.title} runs, or raise `wait_attempts` / `wait_delay`"
+                f"{error}. Check `url` ({self.url}) and that {self.title} runs, or raise `ready_timeout`"
             ) from None
         name = str((status or {}).get("appName") or "")
         if name and name.lower() != self.key:
@@ -410,7 +409,7 @@ def run(module, factory) -> None:
     params = module.params
     try:
         client = Servarr(params)
-        client.wait(params["wait_attempts"], params["wait_delay"])
+        client.wait(params["ready_timeout"])
         resource = factory(client, params)
         result = reconcile(
             resource, params.get("state") or "present", module.check_mode, bool(params.get("update_secrets"))

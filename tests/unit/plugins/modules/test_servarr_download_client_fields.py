@@ -136,8 +136,7 @@ def test_the_module_files_each_apps_downloads_under_its_category(inventory_name)
                 "implementation": client["implementation"],
                 "fields": {name: value for name, value in fields.items() if name not in secret_names},
                 "secret_fields": {name: value for name, value in fields.items() if name in secret_names},
-                "wait_attempts": 3,
-                "wait_delay": 0.01,
+                "ready_timeout": 2,
             }
             failed, result = run_module(servarr_download_client.main, args)
             assert not failed, result["msg"]

@@ -45,8 +45,7 @@ def options(stand_in: ServarrStandIn, **given) -> dict:
         "app": stand_in.app,
         "url": stand_in.url,
         "api_key": stand_in.api_key,
-        "wait_attempts": 3,
-        "wait_delay": 0.01,
+        "ready_timeout": 2,
         **given,
     }
 
@@ -459,7 +458,7 @@ def test_quality_profile_cycle(app, formats, create, change):
 
 @pytest.mark.parametrize("app", ["sonarr"], indirect=True)
 def test_wrong_api_key_fails_at_once_naming_the_app(app):
-    result = run(app, servarr_tag, {"label": "x", "api_key": "wrong", "wait_attempts": 50, "wait_delay": 1}, ok=False)
+    result = run(app, servarr_tag, {"label": "x", "api_key": "wrong", "ready_timeout": 100}, ok=False)
     assert "Sonarr" in result["msg"]
     assert "`api_key`" in result["msg"]
     assert "401" in result["msg"]
@@ -470,17 +469,19 @@ def test_wrong_api_key_fails_at_once_naming_the_app(app):
 def test_an_app_that_never_becomes_ready_fails_after_the_bounded_wait():
     with ServarrStandIn("radarr", ready_after=None) as stand_in:
         started = time.monotonic()
-        result = run(stand_in, servarr_tag, {"label": "x", "wait_attempts": 4, "wait_delay": 0.05}, ok=False)
-        assert time.monotonic() - started < 5
-        assert stand_in.status_calls == 4
-        assert "Radarr was not ready after 4 tries" in result["msg"]
-        assert "`wait_attempts`" in result["msg"]
+        result = run(stand_in, servarr_tag, {"label": "x", "ready_timeout": 3}, ok=False)
+        waited = time.monotonic() - started
+        # Tries at 0, 2 and 3 s: the last wait is cut to the deadline, and none starts after it.
+        assert 3 <= waited < 6
+        assert stand_in.status_calls == 3
+        assert "Radarr was not ready within 3 s (3 tries)" in result["msg"]
+        assert "`ready_timeout`" in result["msg"]
         assert stand_in.writes == []
 
 
 def test_an_app_that_becomes_ready_is_waited_for():
     with ServarrStandIn("readarr", ready_after=2) as stand_in:
-        assert run(stand_in, servarr_tag, {"label": "x", "wait_attempts": 5})["changed"]
+        assert run(stand_in, servarr_tag, {"label": "x", "ready_timeout": 10})["changed"]
         assert stand_in.status_calls == 3
 
 

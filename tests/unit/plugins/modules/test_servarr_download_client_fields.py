@@ -20,7 +20,8 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.modules import servarr_download_client
 
-from ....contract.servarr import ServarrStandIn, download_client_templates
+from ....contract.openapi import SPECS
+from ....contract.servarr import APPS, ServarrStandIn, download_client_templates
 from ...shipped import CATALOG, INVENTORIES, ROOT, shipped
 from .harness import run_module
 
@@ -144,3 +145,17 @@ def test_the_module_files_each_apps_downloads_under_its_category(inventory_name)
             values = {entry["name"]: entry["value"] for entry in stored["fields"]}
             assert values[category_field(app["service"], client["implementation"])] == app["category"]
             assert stand_in.violations == []
+
+
+@pytest.mark.parametrize("app", SERVARR)
+def test_the_catalog_import_triggers_are_notification_events_the_app_knows(app):
+    # An app drops a notification event it does not know without a word, as it drops a field
+    # name: a misspelt trigger would leave Jellyfin unaware of that app's imports.
+    spec = json.loads((SPECS / APPS[app][2]).read_text(encoding="utf-8"))
+    events = {
+        name
+        for name, schema in spec["components"]["schemas"]["NotificationResource"]["properties"].items()
+        if name.startswith("on") and schema.get("type") == "boolean"
+    }
+    triggers = CATALOG[app]["configure"]["import_triggers"]
+    assert set(triggers) <= events, sorted(set(triggers) - events)

@@ -26,7 +26,11 @@ attributes:
   diff_mode:
     description: The diff shows the application before and after, fields as a mapping, secrets masked.
   idempotent:
-    description: A second run with the same options changes nothing (unless O(update_secrets) is set).
+    support: partial
+    details:
+      - A second run with the same options changes nothing.
+      - With O(update_secrets=true) the secrets given are sent on every run, as they cannot be read
+        back and compared, and the task reports a change each time.
 notes:
   - O(app) must be V(prowlarr).
 options:

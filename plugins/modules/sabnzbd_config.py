@@ -29,7 +29,11 @@ attributes:
   diff_mode:
     description: The diff shows the given keys before and after, passwords and keys as C(********).
   idempotent:
-    description: A second run with the same settings changes nothing (unless O(update_secrets) pushes a password).
+    support: partial
+    details:
+      - A second run with the same settings changes nothing.
+      - With O(update_secrets=true) the secrets given are sent on every run, as they cannot be read
+        back and compared, and the task reports a change each time.
 options:
   misc:
     description: The [misc] settings to set, by the key names C(mode=get_config&section=misc) returns.

@@ -24,7 +24,11 @@ attributes:
   diff_mode:
     description: The diff shows the server before and after, the password as C(********).
   idempotent:
-    description: A second run with the same options changes nothing (unless O(update_secrets) pushes the password).
+    support: partial
+    details:
+      - A second run with the same options changes nothing.
+      - With O(update_secrets=true) the secrets given are sent on every run, as they cannot be read
+        back and compared, and the task reports a change each time.
 options:
   name:
     description:

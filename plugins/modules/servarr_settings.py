@@ -25,7 +25,11 @@ attributes:
   diff_mode:
     description: The diff shows the whole section before and after, secrets masked.
   idempotent:
-    description: A second run with the same options changes nothing (unless O(update_secrets) is set).
+    support: partial
+    details:
+      - A second run with the same options changes nothing.
+      - With O(update_secrets=true) the secrets given are sent on every run, as they cannot be read
+        back and compared, and the task reports a change each time.
 options:
   section:
     description:

@@ -73,7 +73,7 @@ api_key:
     - Null when O(state=absent), and in check mode when the key would be created.
   returned: success
   type: str
-  sample: null
+  sample: "4f1c0b8e2d7a4c5e9b3f6a1d8e2c7b90"
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -97,6 +97,12 @@ encoding:
   description: The managed settings after the run, by option name.
   returned: success
   type: dict
+  sample:
+    hardware_acceleration: vaapi
+    vaapi_device: /dev/dri/renderD128
+    enable_hardware_encoding: true
+    hardware_decoding_codecs: [h264, hevc]
+    enable_tonemapping: false
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -98,6 +98,7 @@ library:
   description: The library after the run (empty when absent), with C(name), C(collection_type), C(paths) and C(options).
   returned: success
   type: dict
+  sample: {name: Movies, collection_type: movies, paths: [/data/media/movies], options: {realtime_monitor: true}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -76,10 +76,12 @@ server_name:
   description: The server's name (the wanted one when the wizard ran, else the server's).
   returned: success
   type: str
+  sample: mediastack
 version:
   description: Jellyfin's version as its public information tells.
   returned: success
   type: str
+  sample: "10.11.11"
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -80,10 +80,12 @@ changed_keys:
   returned: success
   type: list
   elements: str
+  sample: [sab_host, sab_apikey]
 settings:
   description: The given settings as the file holds them after the run, secrets as C(********).
   returned: success
   type: dict
+  sample: {sab_host: "http://10.10.1.70:8080", sab_apikey: "********"}
 """
 
 from pathlib import Path

@@ -61,10 +61,12 @@ id:
   description: The profile's id in Prowlarr (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The profile before and after.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -78,10 +78,12 @@ id:
   description: The application's id in Prowlarr (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 3
 diff:
   description: The application before and after (C(fields) as a mapping, tags by name, secrets masked).
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

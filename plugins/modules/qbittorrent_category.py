@@ -59,10 +59,12 @@ action:
   description: What was (or in check mode would be) done, C(create), C(edit), C(remove), or null.
   returned: success
   type: str
+  sample: create
 category:
   description: The category after the run (empty when absent), with C(name) and C(save_path).
   returned: success
   type: dict
+  sample: {name: tv, save_path: /data/torrents/tv}
 """
 
 from ansible.module_utils.basic import AnsibleModule

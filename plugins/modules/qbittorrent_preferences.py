@@ -78,10 +78,12 @@ changed_keys:
   returned: success
   type: list
   elements: str
+  sample: [save_path]
 preferences:
   description: The given keys as qBittorrent holds them after the run, passwords as C(********).
   returned: success
   type: dict
+  sample: {save_path: /data/torrents, web_ui_password: "********"}
 """
 
 from ansible.module_utils.basic import AnsibleModule

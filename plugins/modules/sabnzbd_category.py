@@ -68,10 +68,12 @@ action:
   description: What was (or in check mode would be) done, C(create), C(update), C(remove), or null.
   returned: success
   type: str
+  sample: update
 category:
   description: The category after the run (empty when absent), with C(name), C(dir) and C(priority).
   returned: success
   type: dict
+  sample: {name: tv, dir: tv}
 """
 
 from ansible.module_utils.basic import AnsibleModule

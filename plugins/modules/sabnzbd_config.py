@@ -63,10 +63,12 @@ changed_keys:
   returned: success
   type: list
   elements: str
+  sample: [complete_dir]
 misc:
   description: The given keys as SABnzbd holds them after the run, passwords and keys as C(********).
   returned: success
   type: dict
+  sample: {complete_dir: /data/usenet/complete, api_key: "********"}
 """
 
 from ansible.module_utils.basic import AnsibleModule

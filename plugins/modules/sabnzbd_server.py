@@ -111,10 +111,12 @@ action:
   description: What was (or in check mode would be) done, C(create), C(update), C(remove), or null.
   returned: success
   type: str
+  sample: create
 server:
   description: The server's given fields after the run (empty when absent), the password as C(********).
   returned: success
   type: dict
+  sample: {host: news.example.net, port: 563, ssl: 1, username: reader, password: "********", connections: 20}
 """
 
 from ansible.module_utils.basic import AnsibleModule

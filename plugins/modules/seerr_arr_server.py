@@ -121,6 +121,13 @@ server:
   description: The server's settings after the run as Seerr stores them (empty when absent), the API key masked.
   returned: success
   type: dict
+  sample:
+    name: Sonarr
+    hostname: 10.10.1.61
+    port: 8989
+    apiKey: "********"
+    activeProfileName: HD-1080p
+    activeDirectory: /data/media/tv
 """
 
 from ansible.module_utils.basic import AnsibleModule

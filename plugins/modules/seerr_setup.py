@@ -89,6 +89,7 @@ initialized:
   description: Whether Seerr's setup is complete after the run (true in check mode when it would be).
   returned: success
   type: bool
+  sample: true
 """
 
 from ansible.module_utils.basic import AnsibleModule

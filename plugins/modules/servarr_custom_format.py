@@ -63,10 +63,12 @@ id:
   description: The custom format's id in the application (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The custom format before and after.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -91,10 +91,12 @@ id:
   description: The client's id in the application (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The client before and after (C(fields) as a mapping, tags by name, secrets masked).
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -74,10 +74,12 @@ id:
   description: The notification's id in the application (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The notification before and after (C(fields) as a mapping, tags by name, secrets masked).
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

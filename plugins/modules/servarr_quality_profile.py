@@ -73,10 +73,12 @@ id:
   description: The profile's id in the application (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The profile before and after, qualities, cutoff and custom formats by name.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

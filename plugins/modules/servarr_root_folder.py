@@ -81,10 +81,12 @@ id:
   description: The root folder's id in the application (null when absent, or created in check mode).
   returned: success
   type: int
+  sample: 1
 diff:
   description: The root folder before and after.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -74,10 +74,12 @@ id:
   description: The section's id in the application.
   returned: success
   type: int
+  sample: 1
 diff:
   description: The section before and after, secrets masked.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: example}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

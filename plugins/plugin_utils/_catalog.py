@@ -398,9 +398,10 @@ def _restated(value: object, default: object) -> bool:
     return type(value) is type(default) and value == default
 
 
-def _refuse_restated_defaults(name: str, entry: Mapping) -> None:
-    """A definition names only what differs: a default written out again is refused, so that a
-    default lives in one place (FIELDS, ROUTE_DEFAULTS, CONFIGURE_ROLES) and changes there."""
+def _restated_fields(name: str, entry: Mapping) -> list[str]:
+    """The fields of ``entry`` (dotted, ``route.policy``) that write a default out again: the
+    defaults of FIELDS, ROUTE_DEFAULTS (the subdomain defaults to the name, the port to ``port``)
+    and the optional fields of the ``configure`` role."""
     restated = [field for field, value in entry.items() if field in DEFAULTS and _restated(value, DEFAULTS[field])]
     route = entry.get("route")
     if isinstance(route, Mapping):
@@ -419,6 +420,13 @@ def _refuse_restated_defaults(name: str, entry: Mapping) -> None:
             for field, value in configure.items()
             if field in optional and _restated(value, optional[field])
         ]
+    return restated
+
+
+def _refuse_restated_defaults(name: str, entry: Mapping) -> None:
+    """A definition names only what differs: a default written out again is refused, so that a
+    default lives in one place (FIELDS, ROUTE_DEFAULTS, CONFIGURE_ROLES) and changes there."""
+    restated = _restated_fields(name, entry)
     if restated:
         raise CatalogError(f"{_where(name, ', '.join(restated))} restate(s) the default: leave them out")
 
@@ -426,27 +434,10 @@ def _refuse_restated_defaults(name: str, entry: Mapping) -> None:
 def as_definition(service: Mapping) -> dict:
     """A normalised service written back as the definition it came from: only what differs from
     the defaults (normalise_entry of the result gives ``service`` again)."""
-    name = service.get("name")
-    entry = {
-        field: copy.deepcopy(value)
-        for field, value in service.items()
-        if field != "name" and not (field in DEFAULTS and _restated(value, DEFAULTS[field]))
-    }
-    if entry.get("route") is not None:
-        entry["route"] = {
-            field: value
-            for field, value in entry["route"].items()
-            if not (field in ROUTE_DEFAULTS and _restated(value, ROUTE_DEFAULTS[field]))
-            and not (field == "subdomain" and value == name)
-            and not (field == "port" and value == service.get("port"))
-        }
-    if entry.get("configure") is not None:
-        optional = CONFIGURE_ROLES[entry["configure"]["role"]][1]
-        entry["configure"] = {
-            field: value
-            for field, value in entry["configure"].items()
-            if not (field in optional and _restated(value, optional[field]))
-        }
+    entry = {field: copy.deepcopy(value) for field, value in service.items() if field != "name"}
+    for path in _restated_fields(service.get("name"), entry):
+        parent, _dot, field = path.rpartition(".")
+        del (entry[parent] if parent else entry)[field]
     return entry
 
 

@@ -55,20 +55,22 @@ def files_under(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-@pytest.fixture(scope="module", name="single")
-def fixture_single(tmp_path_factory):
-    out = tmp_path_factory.mktemp("single")
-    result = render("inventories/single-host", out)
+def rendered(tmp_path_factory, inventory: str) -> Path:
+    """The folder a successful render of ``inventories/<inventory>`` wrote."""
+    out = tmp_path_factory.mktemp(inventory)
+    result = render(f"inventories/{inventory}", out)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+@pytest.fixture(scope="module", name="single")
+def fixture_single(tmp_path_factory):
+    return rendered(tmp_path_factory, "single-host")
 
 
 @pytest.fixture(scope="module", name="multi")
 def fixture_multi(tmp_path_factory):
-    out = tmp_path_factory.mktemp("multi")
-    result = render("inventories/multi-host", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return rendered(tmp_path_factory, "multi-host")
 
 
 def test_single_host_carries_every_layer(single):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.playbook.play import run_local_play
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 GROUP = "group/newmedia.mediastack.api"
@@ -96,23 +98,6 @@ def test_module_defaults_on_the_group_reach_an_included_task(tmp_path):
     ]
     (tmp_path / "included.yml").write_text(yaml.safe_dump(included))
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
-    result = subprocess.run(
-        [
-            str(BIN / "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "play.yml",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=ENV,
-    )
+    result = run_local_play(tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "was not ready within 0 s (1 tries)" in (tmp_path / "msg").read_text()

@@ -16,6 +16,8 @@ import pytest
 import yaml
 from jinja2.defaults import DEFAULT_FILTERS
 
+from tests.playbook.play import run_local_play
+
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "newmedia.mediastack"
 PACKAGE = "ansible_collections.newmedia.mediastack.plugins"
@@ -149,22 +151,6 @@ def test_the_trash_custom_formats_example_reads_the_published_files(tmp_path):
         }
     ]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
-    result = subprocess.run(
-        [
-            str(BIN / "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "play.yml",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_local_play(tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert sorted(json.loads(output.read_text()), key=lambda item: item["trash_id"]) == formats

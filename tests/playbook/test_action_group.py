@@ -4,20 +4,14 @@ and ``module_defaults`` on it reaches tasks included below the block, as the con
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
-import sys
-from pathlib import Path
 
 import yaml
 
-from tests.playbook.play import run_local_play
+from tests.playbook.play import BIN, ENV, ROOT, run_local_play
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 GROUP = "group/newmedia.mediastack.api"
-ENV = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "collections"), "ANSIBLE_NOCOLOR": "1"}
 
 
 def group() -> list[str]:

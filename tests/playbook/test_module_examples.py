@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from jinja2.defaults import DEFAULT_FILTERS
 
-from tests.playbook.play import run_local_play
+from tests.playbook.play import BIN, ENV, ROOT, run_local_play
 
-ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "newmedia.mediastack"
 PACKAGE = "ansible_collections.newmedia.mediastack.plugins"
 
@@ -44,7 +40,6 @@ DOCUMENTED = [
     *(("lookup", name) for name in LOOKUPS),
     *(("role", name) for name in ROLES),
 ]
-BIN = Path(sys.executable).parent
 #: The first line ansible-doc prints for each plugin it renders: "> MODULE newmedia.mediastack.x (path)",
 #: the name in asterisks for roles.
 HEADER_RE = re.compile(r"^> (?:MODULE|FILTER|LOOKUP|ROLE):? \*?([\w.]+)", re.MULTILINE)
@@ -81,7 +76,7 @@ def ansible_doc():
             result = subprocess.run(
                 [str(BIN / "ansible-doc"), "-t", kind, *names],
                 cwd=ROOT,
-                env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "collections"), "ANSIBLE_NOCOLOR": "1"},
+                env=ENV,
                 capture_output=True,
                 text=True,
                 timeout=300,

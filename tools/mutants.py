@@ -51,19 +51,19 @@ class Mutant:
 MUTANTS = (
     Mutant(
         "admin-allow-list-open",
-        "plugins/plugin_utils/_render.py",
+        "plugins/plugin_utils/_renderings/traefik.py",
         (('{"ipAllowList": {"sourceRange": [admin_cidr]}}', '{"ipAllowList": {"sourceRange": ["0.0.0.0/0"]}}'),),
         SECURITY_TESTS,
     ),
     Mutant(
         "sni-strict-off",
-        "plugins/plugin_utils/_render.py",
+        "plugins/plugin_utils/_renderings/traefik.py",
         (('"sniStrict": True,', '"sniStrict": False,'),),
         SECURITY_TESTS,
     ),
     Mutant(
         "forwarded-headers-from-anyone",
-        "plugins/plugin_utils/_render.py",
+        "plugins/plugin_utils/_renderings/traefik.py",
         (
             ('if trusted and name != "traefik":', 'if name != "traefik":'),
             (
@@ -75,7 +75,7 @@ MUTANTS = (
     ),
     Mutant(
         "bouncer-host-option-misspelt",
-        "plugins/plugin_utils/_render.py",
+        "plugins/plugin_utils/_renderings/traefik.py",
         (('"crowdsecLapiHost": f"', '"crowdsecLapiHosts": f"'),),
         BOUNCER_TESTS,
     ),

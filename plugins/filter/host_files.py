@@ -13,8 +13,12 @@ description:
   - C(compose/<layer>/compose.yaml) for each layer the host carries; on the host of each service,
     C(config/traefik/traefik.yaml) and C(config/traefik/dynamic/*.yaml) (TLS 1.2+ with Mozilla's
     intermediate suites, secure headers, forward authentication, CrowdSec, a rate-limited portal),
-    C(config/authelia/configuration.yml) (default deny, API bypasses, groups as roles) and
-    C(config/homepage/services.yaml).
+    C(config/authelia/configuration.yml) (default deny, API bypasses, groups as roles),
+    C(config/homepage/services.yaml), and the configuration of HAProxy, CrowdSec, Prometheus,
+    Alertmanager, Alloy and Grafana.
+  - Each artefact comes from one rendering, which names the service it serves and the paths it
+    emits; a host gets the files of the renderings whose service it runs. Two renderings emitting
+    one path fail the filter, naming both.
   - No secret enters these documents; services read theirs from per-service environment files.
 extends_documentation_fragment:
   - newmedia.mediastack.plan

@@ -504,6 +504,15 @@ def own_folders(service: Mapping) -> dict[str, str]:
     return folders
 
 
+def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
+    """The ``host_files`` path of ``file`` in the folder of ``name`` mounted at ``target``: its
+    config folder (``config/<name>/...``) or a relative volume (``config/<name>-<source>/...``)."""
+    for folder, mounted in own_folders(catalog[name]).items():
+        if mounted == target:
+            return f"config/{folder}/{file}"
+    raise ValueError(f"{name} mounts none of its folders at {target}, where its image reads {file}")
+
+
 def _check_image_config(name: str, service: Mapping) -> None:
     """``image_config`` names mounts of the service's own folders, says how each is filled, and
     covers every such mount under CONFIG_TREES (an empty folder there hides the image's files)."""

@@ -16,12 +16,9 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
-    ACME_CA_BUNDLE,
-    host_files,
-    host_folders,
-    inventory_secrets,
-)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files, host_folders
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import inventory_secrets
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     environment_secrets,
     file_secrets,

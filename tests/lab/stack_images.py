@@ -21,7 +21,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     CatalogError,
     load_catalog,
 )
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import image_reference  # noqa: E402
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import image_reference  # noqa: E402
 
 
 def lab_catalog(registry: str) -> dict[str, dict]:

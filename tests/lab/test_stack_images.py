@@ -18,9 +18,9 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, load_catalog, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import (
     compose_project,
-    host_files,
     image_reference,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files

@@ -48,10 +48,10 @@ from cryptography.x509.oid import NameOID
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.authelia import authelia_configuration
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import (
     BOUNCER_PLUGIN,
     PLUGINS_LOCAL,
-    authelia_configuration,
     bouncer_plugin_files,
     traefik_dynamic,
     traefik_static,

@@ -30,10 +30,8 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import views
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
-    authelia_configuration,
-    traefik_dynamic,
-)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.authelia import authelia_configuration
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import traefik_dynamic
 
 from ..lab.standins import authelia as standin
 from .plugins.plugin_utils.test_render import SPECS, validate

@@ -17,11 +17,11 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import compose_project
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import (
     BOUNCER_PLUGIN,
     BOUNCER_PLUGIN_MODULE,
     BOUNCER_PLUGIN_VERSION,
-    compose_project,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._sources import source_files

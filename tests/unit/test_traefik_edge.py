@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import homepage_services
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.homepage import homepage_services
 
 from . import edge
 from .edge import ADMIN_SEGMENT_CLIENT, DOMAIN, LAN_CLIENT, PROXY_SEGMENT_CLIENT

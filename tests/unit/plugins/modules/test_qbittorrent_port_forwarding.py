@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import port_forwarding_command
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import port_forwarding_command
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import TORRENT_WEBUI_VARIABLE
 
 from .download_clients import WRONG_PASSWORD, QbittorrentServer

@@ -14,11 +14,9 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import preflight_errors
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
-    compose_project,
-    homepage_services,
-    traefik_dynamic,
-)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import compose_project
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.homepage import homepage_services
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import traefik_dynamic
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import wiring
 

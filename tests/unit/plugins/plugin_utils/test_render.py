@@ -13,13 +13,17 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import DEFAULT_ENTRY_BIND_ADDRESS
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.authelia import (
     authelia_configuration,
     authelia_rules,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import (
     compose_project,
-    homepage_services,
-    host_files,
     image_reference,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.homepage import homepage_services
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import (
     traefik_dynamic,
     traefik_static,
 )

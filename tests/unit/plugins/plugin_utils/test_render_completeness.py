@@ -14,16 +14,16 @@ import yaml
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import as_definition, normalise_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import (
     compose_project,
-    haproxy_config,
     homepage_allowed_hosts,
-    homepage_services,
-    host_files,
-    prometheus_config,
-    traefik_dynamic,
     vpn_outbound_subnets,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.haproxy import haproxy_config
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.homepage import homepage_services
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.prometheus import prometheus_config
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import traefik_dynamic
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._seed import derived_salt, qbittorrent_password
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import SALT_STORE_NAME

@@ -21,13 +21,11 @@ import pytest
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog, own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
-    alertmanager_config,
-    alloy_config,
-    grafana_datasources,
-    host_files,
-    prometheus_config,
-)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alertmanager import alertmanager_config
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alloy import alloy_config
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.grafana import grafana_datasources
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.prometheus import prometheus_config
 
 SERVICES = Path(__file__).resolve().parents[4] / "catalog" / "services"
 CATALOG = load_catalog(SERVICES)

@@ -12,7 +12,8 @@ import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog, normalise_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan, replica_name
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import compose_project, host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import compose_project
 
 SERVICES = Path(__file__).resolve().parents[4] / "catalog" / "services"
 CATALOG = load_catalog(SERVICES)

@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import homepage_issued_keys, homepage_services
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import homepage_issued_keys
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.homepage import homepage_services
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import WiringError, categories, wiring
 
 CATALOG = load_catalog(Path(__file__).resolve().parents[4] / "catalog" / "services")

@@ -1,0 +1,90 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Authelia's configuration: access rules from the plan's routes, sessions in Redis, storage in
+PostgreSQL; its secrets come from ``*_FILE`` variables, never from this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE
+
+PORTAL = "authelia"
+
+
+def authelia_rules(plan: Mapping) -> list[dict]:
+    """``access_control.rules``: API bypasses first, then one rule per route; default deny."""
+    bypasses, rules = [], []
+    for route in plan["routes"]:
+        if route["policy"] == "bypass":
+            bypasses.append({"domain": [route["fqdn"]], "policy": "bypass"})
+            continue
+        if route["bypass_paths"]:
+            bypasses.append({"domain": [route["fqdn"]], "resources": list(route["bypass_paths"]), "policy": "bypass"})
+        rule = {"domain": [route["fqdn"]], "policy": route["policy"]}
+        if route["groups"]:
+            rule["subject"] = [f"group:{group}" for group in route["groups"]]
+        rules.append(rule)
+    return bypasses + rules
+
+
+def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """Authelia's configuration.yml; secrets come from ``*_FILE`` variables, never from here."""
+    domain = plan["domain"]
+    cookie_domain = settings.get("cookie_domain") or domain
+    portal = next((route for route in plan["routes"] if route["service"] == PORTAL), None)
+    home = next((route for route in plan["routes"] if route["service"] == HOMEPAGE), None)
+    cookie = {"domain": cookie_domain, "authelia_url": f"https://{portal['fqdn'] if portal else 'auth.' + domain}"}
+    if home:
+        cookie["default_redirection_url"] = f"https://{home['fqdn']}"
+    configuration = {
+        "theme": "auto",
+        "server": {"address": f"tcp://:{catalog[PORTAL]['port']}/"},
+        "log": {"level": "info"},
+        "telemetry": {"metrics": {"enabled": True, "address": "tcp://:9959/metrics"}},
+        "authentication_backend": {
+            "file": {
+                "path": "/config/users_database.yml",
+                "watch": False,
+                "password": {
+                    "algorithm": "argon2",
+                    "argon2": {
+                        "variant": "argon2id",
+                        "iterations": 3,
+                        "memory": 65536,
+                        "parallelism": 4,
+                        "key_length": 32,
+                        "salt_length": 16,
+                    },
+                },
+            }
+        },
+        "totp": {"issuer": domain},
+        "webauthn": {"disable": False, "display_name": settings.get("display_name", "mediastack")},
+        "access_control": {"default_policy": "deny", "rules": authelia_rules(plan)},
+        "session": {"cookies": [cookie]},
+        "regulation": {"max_retries": 3, "find_time": "2 minutes", "ban_time": "5 minutes"},
+        "notifier": {"filesystem": {"filename": "/config/notification.txt"}},
+    }
+    if "redis" in plan["services"]:
+        configuration["session"]["redis"] = {"host": reach(plan, PORTAL, "redis"), "port": catalog["redis"]["port"]}
+    if "postgres" in plan["services"]:
+        address = reach(plan, PORTAL, "postgres")
+        configuration["storage"] = {
+            "postgres": {
+                "address": f"tcp://{address}:{catalog['postgres']['port']}",
+                "database": "authelia",
+                "username": "authelia",
+            }
+        }
+    return configuration
+
+
+SERVES = PORTAL
+EMITS = ("config/authelia/configuration.yml",)
+
+
+def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+    return {"config/authelia/configuration.yml": authelia_configuration(plan, catalog, settings)}

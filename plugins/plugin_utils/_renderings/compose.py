@@ -1,0 +1,308 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The compose project of each layer a host carries: a service per planned copy, its image,
+environment, volumes, limits, networks and published ports.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY, behind_gateway, replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import peer_environment
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
+    HOMEPAGE,
+    HOMEPAGE_KEYS_DIR,
+    TORRENT_CLIENT,
+    TORRENT_WEBUI_VARIABLE,
+    environment_secrets,
+    homepage_file_variable,
+)
+
+NETWORK_PREFIX = "mediastack_"
+HEALTHCHECK_TIMING = {"interval": "30s", "timeout": "10s", "retries": 5, "start_period": "60s"}
+
+
+def image_reference(image: str, version: str, registry: str = "") -> str:
+    """``image:version``, with the registry host replaced when an override is given.
+
+    ``lscr.io/linuxserver/sonarr`` with registry ``mirror.lan:5000`` becomes
+    ``mirror.lan:5000/linuxserver/sonarr``; a name without a registry host keeps its path.
+    """
+    if registry:
+        first, _slash, rest = image.partition("/")
+        path = rest if rest and ("." in first or ":" in first or first == "localhost") else image
+        image = f"{registry.rstrip('/')}/{path}"
+    return f"{image}:{version}"
+
+
+def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, layer: str) -> dict:
+    """The compose project of one layer on one host.
+
+    A service with several copies becomes one compose service per copy (``homepage``,
+    ``homepage-2``, ...): compose's own ``deploy.replicas`` cannot give each copy the fixed
+    address the plan assigns it, nor a container name of its own.
+    """
+    names = plan["hosts"][host]["layers"][layer]
+    services = {}
+    for name in names:
+        service = _compose_service(plan, catalog, settings, name, set(names))
+        copies = plan["services"][name].get("replica_addresses", [plan["services"][name]["addresses"]])
+        for index, addresses in enumerate(copies):
+            services[replica_name(name, index)] = _replica(service, name, index, addresses) if index else service
+    segments = sorted({seg for name in names for seg in plan["services"][name]["addresses"]})
+    networks = {f"{NETWORK_PREFIX}{seg}": {"external": True, "name": f"{NETWORK_PREFIX}{seg}"} for seg in segments}
+    project = {"name": f"mediastack-{layer}", "services": services}
+    if networks:
+        project["networks"] = networks
+    return project
+
+
+def _volumes(entry: Mapping, settings: Mapping, name: str, plan: Mapping | None = None) -> list[str]:
+    """The config folder, extra folders (relative names live beside the config), other services'
+    folders it reads (read-only, when that service is planned) and /data."""
+    config_root = str(setting(settings, "config_root")).rstrip("/")
+    volumes = [f"{config_root}/{name}:{entry['config']}"] if entry["config"] else []
+    for source, target in sorted(entry["volumes"].items()):
+        host_path = source if source.startswith("/") else f"{config_root}/{name}-{source}"
+        volumes.append(f"{host_path}:{target}")
+    for source, target in sorted(entry["reads"].items()):
+        owner, _dot, folder = source.partition(".")
+        if plan is None or owner in plan["services"]:
+            volumes.append(f"{config_root}/{owner}-{folder}:{target}:ro")
+    if entry["data"]:
+        data_root = str(setting(settings, "data_root")).rstrip("/")
+        volumes.append(f"{data_root}:/data" + (":ro" if entry["data"] == "ro" else ""))
+    return volumes
+
+
+def _cpus(entry: Mapping, settings: Mapping) -> float:
+    """The catalog's CPU limit, never more than the host has (``max_cpus``, from its facts)."""
+    cpus = float(entry["resources"].get("cpus", 1.0))
+    return min(cpus, float(settings["max_cpus"])) if settings.get("max_cpus") else cpus
+
+
+def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
+    """The segments the VPN gateway's firewall lets the download clients reach and answer.
+
+    The segments the clients join (the media segment), plus the segment of every flow of the
+    plan that starts or ends at one of them or at the gateway; sorted by address.
+    """
+    behind = {name for name in plan["services"] if behind_gateway(plan, name)}
+    if not behind:
+        return []
+    segments = {segment for name in behind for segment in plan["services"][name]["segments"]}
+    for flow in plan["flows"]:
+        if {flow["from"], flow["to"]} & (behind | {VPN_GATEWAY}):
+            segments.add(flow["segment"])
+    cidrs = {plan["segments"][segment]["cidr"] for segment in segments if segment in plan["segments"]}
+    return sorted(cidrs, key=ipaddress.ip_network)
+
+
+def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
+    """The Host headers Homepage answers: its route's name, and each copy's address:port (checks)."""
+    service = plan["services"][HOMEPAGE]
+    hosts = [service["route"]["fqdn"]] if service["route"] else []
+    port = catalog[HOMEPAGE]["port"]
+    for addresses in service.get("replica_addresses", [service["addresses"]]):
+        hosts += [f"{address}:{port}" for _segment, address in sorted(addresses.items())]
+    return hosts
+
+
+#: mediastack_vpn keys -> Gluetun's variables: the keys a provider issues (env file), then the rest.
+VPN_SECRET_VARIABLES = {"private_key": "WIREGUARD_PRIVATE_KEY", "preshared_key": "WIREGUARD_PRESHARED_KEY"}
+VPN_VARIABLES = {
+    "provider": "VPN_SERVICE_PROVIDER",
+    "addresses": "WIREGUARD_ADDRESSES",
+    "public_key": "WIREGUARD_PUBLIC_KEY",
+    "endpoint_ip": "VPN_ENDPOINT_IP",
+    "endpoint_port": "VPN_ENDPOINT_PORT",
+    "server_countries": "SERVER_COUNTRIES",
+    "server_cities": "SERVER_CITIES",
+    "server_hostnames": "SERVER_HOSTNAMES",
+}
+
+
+def _variables(settings: Mapping, names: Mapping[str, str]) -> dict:
+    """``mediastack_vpn``'s settings named in ``names`` as Gluetun's variables (lists comma-joined)."""
+    vpn = settings.get("vpn") or {}
+    return {
+        variable: ",".join(str(item) for item in vpn[key]) if isinstance(vpn[key], list) else str(vpn[key])
+        for key, variable in names.items()
+        if key in vpn
+    }
+
+
+def port_forwarding_command(url: str, username: str) -> str:
+    """Gluetun's ``VPN_PORT_FORWARDING_UP_COMMAND``: sign in to qBittorrent's WebUI API at ``url``
+    and set its listen port to the forwarded one (Gluetun puts it in place of ``{{PORT}}``).
+
+    The password is read from the gateway's environment by the shell, so it stands neither in the
+    compose file nor in the command Gluetun logs. The sign-in retries while qBittorrent is not yet
+    listening (the gateway starts first, and forwards as soon as the tunnel is up). Gluetun splits
+    the command as a POSIX shell would and runs it without a shell, hence ``/bin/sh -c``.
+    """
+    base = f"{url.rstrip('/')}/api/v2"
+    # The session cookie stays in the gateway container's own /tmp, and is removed at the end.
+    cookies = "/tmp/qbittorrent.cookies"  # noqa: S108 - in the container, which no one else shares
+    script = (
+        f"wget -q -O /dev/null --retry-connrefused --tries=30 --waitretry=10 --keep-session-cookies "
+        f'--save-cookies {cookies} --post-data "username={username}&password=${TORRENT_WEBUI_VARIABLE}" '
+        f"{base}/auth/login && "
+        f'wget -q -O /dev/null --load-cookies {cookies} --post-data "json={{\\"listen_port\\":{{{{PORT}}}}}}" '
+        f"{base}/app/setPreferences; "
+        f"status=$?; rm -f {cookies}; exit $status"
+    )
+    return f"/bin/sh -c '{script}'"
+
+
+def port_forwarding_environment(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+    """The VPN gateway's port forwarding variables, when the plan asks for it: on, the provider's
+    port forwarding code where ``mediastack_vpn.port_forwarding_provider`` names one (the custom
+    provider), and the command that gives qBittorrent the forwarded port when it runs behind it."""
+    if not plan["services"][VPN_GATEWAY].get("port_forwarding"):
+        return {}
+    environment = {"VPN_PORT_FORWARDING": "on"}
+    provider = (settings.get("vpn") or {}).get("port_forwarding_provider")
+    if provider:
+        environment["VPN_PORT_FORWARDING_PROVIDER"] = str(provider)
+    if behind_gateway(plan, TORRENT_CLIENT):
+        # Compose interpolates ``$`` in the compose file; ``$$`` reaches the container as one ``$``.
+        # Both share the gateway's namespace, so qBittorrent's WebUI answers on the loopback address.
+        url = f"http://127.0.0.1:{catalog[TORRENT_CLIENT]['port']}"
+        command = port_forwarding_command(url, catalog[TORRENT_CLIENT]["configure"]["fields"]["username"])
+        environment["VPN_PORT_FORWARDING_UP_COMMAND"] = command.replace("$", "$$")
+    return environment
+
+
+def inventory_secrets(settings: Mapping, name: str) -> dict:
+    """Secret variables a service takes from the inventory rather than the secrets store.
+
+    Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns challenge,
+    and the WireGuard keys the VPN provider issued (mediastack_vpn). They reach the service
+    through its environment file, never its compose file.
+    """
+    if name == VPN_GATEWAY:
+        return _variables(settings, VPN_SECRET_VARIABLES)
+    acme = settings.get("acme") or {}
+    if name != ENTRY_PROXY or acme.get("challenge") != "dns":
+        return {}
+    return {str(key): str(value) for key, value in (acme.get("dns_credentials") or {}).items()}
+
+
+def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
+    """A service's static variables: time zone, PUID/PGID, the catalog's, its peers' addresses
+    (``peers``, from the plan), and the plan's own."""
+    entry = catalog[name]
+    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
+    environment = {"TZ": str(setting(settings, "timezone"))}
+    if entry["runs_as"] == "puid":
+        environment.update(PUID=str(puid), PGID=str(pgid))
+    environment.update({key: str(value) for key, value in entry["environment"].items()})
+    environment.update(peer_environment(plan, catalog, name))
+    if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
+        # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
+        environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
+    if name == VPN_GATEWAY:
+        environment.update(_variables(settings, VPN_VARIABLES))
+        environment.update(port_forwarding_environment(plan, catalog, settings))
+        if vpn_outbound_subnets(plan, catalog):
+            environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
+    if name == HOMEPAGE:
+        environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
+        environment.update(homepage_issued_keys(plan, catalog))
+    return dict(sorted(environment.items()))
+
+
+def homepage_issued_keys(plan: Mapping, catalog: Mapping) -> dict:
+    """``HOMEPAGE_FILE_*`` variables: the files (under Homepage's config) of keys apps issue at runtime.
+
+    Jellyfin creates API keys only through its API, so no key exists before the deploy; the
+    configure playbook writes the one it creates for Homepage into that file.
+    """
+    folder = f"{catalog[HOMEPAGE]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
+    return {
+        homepage_file_variable(name, key): f"{folder}/{name}.{key}"
+        for name in sorted(plan["services"])
+        for key in sorted(((catalog[name]["dashboard"] or {}).get("widget_issued") or {}).values())
+    }
+
+
+def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
+    entry = catalog[name]
+    placed = plan["services"][name]
+    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
+    config_root = str(setting(settings, "config_root")).rstrip("/")
+    service = {
+        "image": image_reference(entry["image"], placed["version"], setting(settings, "registry")),
+        "container_name": f"mediastack-{name}",
+        "restart": "unless-stopped",
+        "environment": _environment(plan, catalog, settings, name),
+        "security_opt": ["no-new-privileges:true"],
+        "cap_drop": ["ALL"],
+        "mem_limit": entry["resources"]["memory"],
+        "cpus": _cpus(entry, settings),
+        "pids_limit": entry["resources"]["pids"],
+        "labels": {"org.newmedia.mediastack.service": name, "org.newmedia.mediastack.layer": entry["layer"]},
+    }
+    if entry["capabilities"]:
+        service["cap_add"] = sorted(entry["capabilities"])
+    if entry["runs_as"] == "user":
+        service["user"] = f"{puid}:{pgid}"
+    if environment_secrets(name, catalog, plan) or inventory_secrets(settings, name):
+        service["env_file"] = [f"{config_root}/env/{name}.env"]
+    volumes = _volumes(entry, settings, name, plan)
+    if volumes:
+        service["volumes"] = volumes
+    for key in ("read_only", "tmpfs", "devices", "command"):
+        if entry[key]:
+            service[key] = entry[key] if isinstance(entry[key], bool) else list(entry[key])
+    if entry["healthcheck"]:
+        service["healthcheck"] = {"test": list(entry["healthcheck"]), **HEALTHCHECK_TIMING}
+    if behind_gateway(plan, name):
+        service["network_mode"] = f"service:{VPN_GATEWAY}"
+    else:
+        service["hostname"] = name
+        service["networks"] = _networks(placed["addresses"])
+    if placed.get("published"):
+        # Long syntax: a bind address of either family, and TCP only, as the entry needs.
+        service["ports"] = [
+            {"target": item["target"], "published": item["published"], "host_ip": item["host_ip"], "protocol": "tcp"}
+            for item in placed["published"]
+        ]
+    local = [dependency for dependency in entry["depends_on"] if dependency in project]
+    if local:
+        service["depends_on"] = {
+            dependency: {"condition": "service_healthy" if catalog[dependency]["healthcheck"] else "service_started"}
+            for dependency in sorted(local)
+        }
+    return service
+
+
+def _networks(addresses: Mapping) -> dict:
+    return {f"{NETWORK_PREFIX}{segment}": {"ipv4_address": address} for segment, address in sorted(addresses.items())}
+
+
+def _replica(service: Mapping, name: str, index: int, addresses: Mapping) -> dict:
+    """Copy ``index`` of a compose service: its own container name, host name and addresses."""
+    replica = copy.deepcopy(dict(service))  # no object shared between copies (YAML would alias it)
+    replica["container_name"] = f"mediastack-{replica_name(name, index)}"
+    if "networks" in replica:
+        replica.update(hostname=replica_name(name, index), networks=_networks(addresses))
+    return replica
+
+
+#: Every host the plan gives a layer: not one service's configuration.
+SERVES = None
+EMITS = ("compose/*/compose.yaml",)
+
+
+def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+    """``compose/<layer>/compose.yaml`` for each layer ``host`` carries."""
+    layers = plan["hosts"][host]["layers"]
+    return {f"compose/{layer}/compose.yaml": compose_project(plan, catalog, settings, host, layer) for layer in layers}

@@ -1,0 +1,53 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Grafana's provisioned data sources: Prometheus and Loki, each when planned."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alloy import LOKI
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.prometheus import PROMETHEUS
+
+GRAFANA = "grafana"
+#: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
+GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
+#: Its subfolders the image creates besides datasources (which gets a file), kept so that Grafana
+#: finds each one it reads on start: it logs an error for a missing one.
+GRAFANA_EMPTY_FOLDERS = ("alerting", "dashboards", "plugins")
+
+
+def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
+    """``provisioning/datasources/datasources.yaml``: Prometheus (the default) and Loki, each
+    when planned, at the address Grafana reaches it on; Grafana's server asks them (proxy)."""
+    datasources = []
+    for name, kind, title in ((PROMETHEUS, "prometheus", "Prometheus"), (LOKI, "loki", "Loki")):
+        if name not in plan["services"]:
+            continue
+        datasource = {
+            "name": title,
+            "type": kind,
+            "uid": name,
+            "access": "proxy",
+            "url": f"http://{reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
+            "isDefault": name == PROMETHEUS,
+            "editable": False,
+        }
+        datasources.append(datasource)
+    return {"apiVersion": 1, "datasources": datasources}
+
+
+SERVES = GRAFANA
+EMITS = ("config/grafana-provisioning/datasources/datasources.yaml",)
+
+
+def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+    path = config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, "datasources/datasources.yaml")
+    return {path: grafana_datasources(plan, catalog)}
+
+
+def folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
+    """The provisioning subfolders Grafana reads on start, which hold no rendered file."""
+    return [config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, folder) for folder in GRAFANA_EMPTY_FOLDERS]

@@ -1,0 +1,51 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Prometheus' configuration: a scrape job per planned service with metrics, and Alertmanager."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alertmanager import ALERTMANAGER
+
+PROMETHEUS = "prometheus"
+SCRAPE_INTERVAL = "30s"
+
+
+def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
+    """``prometheus.yml``: one job per planned service with metrics, at the address Prometheus
+    reaches it on (a segment both join; a service on none of Prometheus's segments is left out),
+    each copy a target labelled with its host; Alertmanager as the alerting target."""
+    services = plan["services"]
+    jobs = []
+    for name, placed in sorted(services.items()):
+        metrics = catalog[name]["metrics"]
+        backend = backend_service(plan, name)
+        shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
+        if not metrics or not shared:
+            continue
+        copies = services[backend].get("replica_addresses", [services[backend]["addresses"]])
+        targets = [f"{addresses[shared[0]]}:{metrics['port']}" for addresses in copies if shared[0] in addresses]
+        jobs.append(
+            {
+                "job_name": name,
+                "metrics_path": metrics.get("path", "/metrics"),
+                "static_configs": [{"targets": targets, "labels": {"host": placed["host"]}}],
+            }
+        )
+    config = {"global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL}}
+    if ALERTMANAGER in services:
+        address = reach(plan, PROMETHEUS, ALERTMANAGER)
+        target = f"{address}:{catalog[ALERTMANAGER]['port']}"
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [target]}]}]}
+    config["scrape_configs"] = jobs
+    return config
+
+
+SERVES = PROMETHEUS
+EMITS = ("config/prometheus/prometheus.yml",)
+
+
+def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+    return {"config/prometheus/prometheus.yml": prometheus_config(plan, catalog)}

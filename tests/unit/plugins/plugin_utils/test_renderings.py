@@ -1,0 +1,127 @@
+"""The registry of renderings: every module is registered, declares what it serves and the paths
+it emits, and ``host_files`` asks exactly the renderings of the services a host runs."""
+
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _render
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
+    RENDERINGS,
+    host_files,
+    host_folders,
+)
+
+from ...shipped import CATALOG, INVENTORIES, shipped
+
+ROOT = Path(__file__).resolve().parents[4]
+FOLDER = ROOT / "plugins" / "plugin_utils" / "_renderings"
+
+
+def short(rendering: types.ModuleType) -> str:
+    return rendering.__name__.rsplit(".", 1)[-1]
+
+
+def emitted_by(rendering: types.ModuleType, path: str) -> bool:
+    """Whether ``path`` matches one of the rendering's EMITS globs (``*`` one segment, ``**`` any)."""
+    for pattern in rendering.EMITS:
+        regex = re.escape(pattern).replace(r"\*\*", ".+").replace(r"\*", "[^/]+")
+        if re.fullmatch(regex, path):
+            return True
+    return False
+
+
+def test_every_module_of_the_folder_is_registered_once():
+    modules = sorted(path.stem for path in FOLDER.glob("*.py") if path.stem != "__init__")
+    registered = [short(rendering) for rendering in RENDERINGS]
+    assert sorted(registered) == modules
+    assert len(set(registered)) == len(registered)
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS, ids=short)
+def test_each_rendering_declares_what_it_serves_and_emits(rendering):
+    assert rendering.SERVES is None or rendering.SERVES in CATALOG, f"{short(rendering)} serves an unknown service"
+    assert rendering.EMITS and all(isinstance(pattern, str) for pattern in rendering.EMITS)
+    assert callable(rendering.files)
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_each_file_a_shipped_inventory_renders_is_one_its_rendering_declares(inventory):
+    box = shipped(inventory)
+    seen = set()
+    for host in box.plan["hosts"]:
+        files = host_files(box.plan, CATALOG, box.settings[host], host)
+        for rendering in _render.renderings_for(box.plan, host):
+            emitted = rendering.files(box.plan, CATALOG, box.settings[host], host)
+            undeclared = [path for path in emitted if not emitted_by(rendering, path)]
+            assert not undeclared, f"{short(rendering)} emits {undeclared}, which its EMITS does not declare"
+            assert {path: files[path] for path in emitted} == emitted
+            seen.add(short(rendering))
+        placed = {name for name, service in box.plan["services"].items() if service["host"] == host}
+        # Each file comes from a rendering serving a service placed on the host, or every host.
+        for path in files:
+            owners = [r for r in RENDERINGS if emitted_by(r, path)]
+            assert owners and all(r.SERVES is None or r.SERVES in placed for r in owners), path
+    assert "compose" in seen
+
+
+def test_a_host_runs_only_the_renderings_of_its_services():
+    box = shipped("multi-host")
+    for host in box.plan["hosts"]:
+        placed = {name for name, service in box.plan["services"].items() if service["host"] == host}
+        asked = {rendering.SERVES for rendering in _render.renderings_for(box.plan, host)}
+        assert asked == {None} | {r.SERVES for r in RENDERINGS if r.SERVES in placed}
+    assert _render.renderings_for(box.plan, "no-such-host") == []
+    assert host_files(box.plan, CATALOG, {}, "no-such-host") == {}
+
+
+def fake(name: str, serves: str | None, files: dict) -> types.ModuleType:
+    module = types.ModuleType(f"fake.{name}")
+    module.SERVES, module.EMITS = serves, tuple(files)
+    module.files = lambda plan, catalog, settings, host: dict(files)
+    return module
+
+
+def test_a_new_rendering_is_one_module_in_the_registry(monkeypatch):
+    box = shipped("single-host")
+    host = box.edge
+    added = fake("firewall", None, {"firewall/ruleset.nft": "table inet mediastack {}\n"})
+    monkeypatch.setattr(_render, "RENDERINGS", (*RENDERINGS, added))
+    files = host_files(box.plan, CATALOG, box.settings[host], host)
+    assert files["firewall/ruleset.nft"] == "table inet mediastack {}\n"
+    assert list(files) == sorted(files)
+
+
+def test_two_renderings_emitting_one_path_is_refused(monkeypatch):
+    box = shipped("single-host")
+    host = box.edge
+    clash = fake("clash", None, {"config/traefik/traefik.yaml": {}})
+    monkeypatch.setattr(_render, "RENDERINGS", (*RENDERINGS, clash))
+    with pytest.raises(ValueError, match=r"the traefik and clash renderings both emit config/traefik/traefik\.yaml"):
+        host_files(box.plan, CATALOG, box.settings[host], host)
+
+
+def test_a_rendering_is_not_asked_on_a_host_without_its_service(monkeypatch):
+    box = shipped("multi-host")
+    other = next(host for host in box.plan["hosts"] if box.plan["services"]["authelia"]["host"] != host)
+
+    def refuse(plan, catalog, settings, host):
+        raise AssertionError(f"asked to render Authelia's files on {host}")
+
+    stand = fake("portal", "authelia", {})
+    stand.files = refuse
+    monkeypatch.setattr(_render, "RENDERINGS", (stand,))
+    assert host_files(box.plan, CATALOG, box.settings[other], other) == {}
+
+
+def test_host_folders_come_from_the_renderings_that_declare_them():
+    box = shipped("single-host")
+    host = next(iter(box.plan["hosts"]))
+    folders = host_folders(box.plan, CATALOG, host)
+    grafana_placed = box.plan["services"].get("grafana", {}).get("host") == host
+    expected = [f"config/grafana-provisioning/{name}" for name in ("alerting", "dashboards", "plugins")]
+    assert folders == (expected if grafana_placed else [])

@@ -45,6 +45,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: newmedia.mediastack.jellyfin_encoding
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_library
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_startup
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.platform_secrets
+    description: Generates the secrets the other apps are deployed with.
 """
 
 EXAMPLES = r"""

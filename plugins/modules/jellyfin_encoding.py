@@ -68,6 +68,13 @@ options:
       - Further fields of Jellyfin's C(EncodingOptions), by their Jellyfin names (for example
         C(EnableThrottling)), laid over the server's values as they are.
     type: dict
+seealso:
+  - module: newmedia.mediastack.jellyfin_api_key
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_library
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_startup
+    description: Another step of Jellyfin's setup.
 """
 
 EXAMPLES = r"""

@@ -72,6 +72,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: newmedia.mediastack.jellyfin_api_key
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_encoding
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_startup
+    description: Another step of Jellyfin's setup.
 """
 
 EXAMPLES = r"""

@@ -60,6 +60,13 @@ options:
       - Behind the reverse proxy, clients come from outside, so it must.
     type: bool
     default: true
+seealso:
+  - module: newmedia.mediastack.jellyfin_api_key
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_encoding
+    description: Another step of Jellyfin's setup.
+  - module: newmedia.mediastack.jellyfin_library
+    description: Another step of Jellyfin's setup.
 """
 
 EXAMPLES = r"""

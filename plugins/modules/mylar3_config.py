@@ -46,6 +46,9 @@ options:
     description: Create the file when it is missing (mode C(0600) unless O(mode) says otherwise).
     type: bool
     default: true
+seealso:
+  - module: newmedia.mediastack.sabnzbd_category
+    description: Creates the SABnzbd category Mylar3 sends downloads to.
 """
 
 EXAMPLES = r"""

@@ -42,6 +42,9 @@ options:
     description: Length of generated values (letters and digits).
     type: int
     default: 48
+seealso:
+  - module: newmedia.mediastack.jellyfin_api_key
+    description: Creates a Jellyfin API key, which no store can hold before Jellyfin runs.
 """
 
 EXAMPLES = r"""

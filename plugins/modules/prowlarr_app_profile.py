@@ -41,6 +41,12 @@ options:
   minimum_seeders:
     description: The fewest seeders a torrent release needs.
     type: int
+seealso:
+  - module: newmedia.mediastack.prowlarr_application
+    description: Another part of Prowlarr's configuration.
+  - name: Prowlarr API
+    link: https://prowlarr.com/docs/api/
+    description: The Prowlarr API these modules call.
 """
 
 EXAMPLES = r"""

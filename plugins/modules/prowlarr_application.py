@@ -53,6 +53,14 @@ options:
     choices: [disabled, addOnly, fullSync]
   tags:
     description: Names of the tags that limit which indexers are synced. Omit to leave them as they are.
+seealso:
+  - module: newmedia.mediastack.prowlarr_app_profile
+    description: Another part of Prowlarr's configuration.
+  - module: newmedia.mediastack.servarr_indexer
+    description: Adds an indexer to one application directly, without Prowlarr.
+  - name: Prowlarr API
+    link: https://prowlarr.com/docs/api/
+    description: The Prowlarr API these modules call.
 """
 
 EXAMPLES = r"""

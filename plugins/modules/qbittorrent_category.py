@@ -36,6 +36,11 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: newmedia.mediastack.qbittorrent_preferences
+    description: Another part of qBittorrent's configuration.
+  - module: newmedia.mediastack.servarr_download_client
+    description: Points an application at qBittorrent with this category.
 """
 
 EXAMPLES = r"""

@@ -43,6 +43,9 @@ options:
     description: Also send C(web_ui_password) from O(preferences), which qBittorrent cannot return for comparison.
     type: bool
     default: false
+seealso:
+  - module: newmedia.mediastack.qbittorrent_category
+    description: Another part of qBittorrent's configuration.
 """
 
 EXAMPLES = r"""

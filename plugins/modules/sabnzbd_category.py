@@ -45,6 +45,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: newmedia.mediastack.sabnzbd_config
+    description: Another part of SABnzbd's configuration.
+  - module: newmedia.mediastack.sabnzbd_server
+    description: Another part of SABnzbd's configuration.
+  - module: newmedia.mediastack.servarr_download_client
+    description: Points an application at SABnzbd with this category.
+  - module: newmedia.mediastack.mylar3_config
+    description: Points Mylar3 at SABnzbd with this category.
 """
 
 EXAMPLES = r"""

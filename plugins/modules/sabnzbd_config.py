@@ -43,6 +43,11 @@ options:
     description: Also send the passwords in O(misc), which SABnzbd cannot return for comparison.
     type: bool
     default: false
+seealso:
+  - module: newmedia.mediastack.sabnzbd_category
+    description: Another part of SABnzbd's configuration.
+  - module: newmedia.mediastack.sabnzbd_server
+    description: Another part of SABnzbd's configuration.
 """
 
 EXAMPLES = r"""

@@ -81,6 +81,11 @@ options:
     description: Send O(password) even when SABnzbd already holds one (it cannot be compared).
     type: bool
     default: false
+seealso:
+  - module: newmedia.mediastack.sabnzbd_category
+    description: Another part of SABnzbd's configuration.
+  - module: newmedia.mediastack.sabnzbd_config
+    description: Another part of SABnzbd's configuration.
 """
 
 EXAMPLES = r"""

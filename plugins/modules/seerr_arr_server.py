@@ -93,6 +93,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: newmedia.mediastack.seerr_setup
+    description: Another step of Seerr's setup.
+  - module: newmedia.mediastack.servarr_quality_profile
+    description: Creates the quality profile a server entry names.
+  - module: newmedia.mediastack.servarr_root_folder
+    description: Creates the root folder a server entry names.
 """
 
 EXAMPLES = r"""

@@ -70,6 +70,11 @@ options:
   main_settings:
     description: Further main settings by Seerr's names (for example C(hideAvailable)), laid over the current ones.
     type: dict
+seealso:
+  - module: newmedia.mediastack.seerr_arr_server
+    description: Another step of Seerr's setup.
+  - module: newmedia.mediastack.jellyfin_startup
+    description: Finishes Jellyfin's startup wizard and creates the admin Seerr signs in with.
 """
 
 EXAMPLES = r"""

@@ -47,6 +47,27 @@ options:
         A C(password) also sets C(passwordConfirmation). See O(update_secrets).
     type: dict
     default: {}
+seealso:
+  - module: newmedia.mediastack.servarr_custom_format
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_download_client
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_indexer
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_notification
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_quality_profile
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_root_folder
+    description: Another part of a Servarr application's configuration.
+  - module: newmedia.mediastack.servarr_tag
+    description: Another part of a Servarr application's configuration.
+  - name: Sonarr API
+    link: https://sonarr.tv/docs/api/
+    description: The Sonarr API these modules call (Radarr, Lidarr and Readarr have the same shape).
+  - name: Radarr API
+    link: https://radarr.video/docs/api/
+    description: The Radarr API.
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,21 @@ FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
 #: The service whose network namespace a ``network_mode: vpn`` service joins.
 VPN_GATEWAY = "gluetun"
+#: The parts a service may play for the rest of the platform (``platform``), each played by at
+#: most one catalog entry: the renderings and the planner ask the catalog who plays a part
+#: (``player``) instead of naming a service.
+PLATFORM_ROLES = {
+    "entry_proxy": "terminates TLS and routes every request (its files: static and dynamic configuration)",
+    "portal": "signs users in and answers the entry's forward-auth checks",
+    "dashboard": "the front door: a tile per routed service",
+    "load_balancer": "balances the copies of a replicated service",
+    "intrusion_detection": "reads the entry's access log and bans clients",
+    "metrics": "scrapes every planned service that has metrics",
+    "alerts": "receives the alerts of the metrics service",
+    "logs": "stores the logs the log shipper pushes",
+    "log_shipper": "reads the container and host logs and pushes them to the logs service",
+    "graphs": "shows the metrics and logs services as data sources",
+}
 #: ``{<service>.address}`` and ``{<service>.port}`` in a ``peers`` template: the only placeholders.
 PEER_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\.(address|port)\}")
 #: Files written into a service's config folder before its first start (see _seed.py).
@@ -296,6 +311,13 @@ FIELDS = (
         "what the configure playbook wires (below); absent for apps it leaves alone",
     ),
     Field(
+        "platform",
+        {"enum": ["", *PLATFORM_ROLES]},
+        "the part it plays for the rest of the platform (at most one service plays each): "
+        + "; ".join(f"`{role}`, {doc}" for role, doc in PLATFORM_ROLES.items()),
+        "",
+    ),
+    Field(
         "image_config",
         {"type": "object", "additionalProperties": {"enum": list(IMAGE_CONFIG_FILLS)}},
         "`{<container path>: rendered | seeded}` for each of the service's own folders mounted where the image "
@@ -488,6 +510,8 @@ def _check_fields(name: str, service: dict) -> None:  # noqa: PLR0912 - one bran
         fail("network_mode", "must be '' or 'vpn' (join the VPN gateway's namespace)")
     if service["seed"] not in ("", *SEEDS):
         fail("seed", f"must be one of {', '.join(SEEDS)}")
+    if service["platform"] not in ("", *PLATFORM_ROLES):
+        fail("platform", f"must be one of {', '.join(PLATFORM_ROLES)}")
     _check_dashboard(name, service["dashboard"])
     _check_replicas(name, service)
     _check_wiring(name, service)
@@ -502,6 +526,13 @@ def own_folders(service: Mapping) -> dict[str, str]:
         if not str(source).startswith("/"):
             folders[f"{name}-{source}"] = str(target).split(":", 1)[0]
     return folders
+
+
+def player(catalog: Mapping, role: str) -> str | None:
+    """The catalog service that plays ``role`` (one of PLATFORM_ROLES), or None when none does."""
+    if role not in PLATFORM_ROLES:
+        raise ValueError(f"{role} is not a platform role; the roles are {', '.join(PLATFORM_ROLES)}")
+    return next((name for name, service in catalog.items() if service["platform"] == role), None)
 
 
 def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
@@ -753,6 +784,11 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
         for dependency in service["depends_on"]:
             if dependency not in catalog:
                 raise CatalogError(f"{_where(name, 'depends_on')} names {dependency}, which is not in the catalog")
+    players: dict[str, str] = {}
+    for name, service in catalog.items():
+        other = players.setdefault(service["platform"], name) if service["platform"] else name
+        if other != name:
+            raise CatalogError(f"{_where(name, 'platform')} {service['platform']} is already played by {other}")
     _check_peers(catalog)
     _check_shared_secrets(catalog)
     _check_widget_secrets(catalog)

@@ -2,13 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every file one host carries, from the registry of renderings.
 
-A rendering is one module of ``_renderings`` that says which planned service it configures
-(``SERVES``, or None for something every host carries), the paths it emits (``EMITS``, globs
-where ``*`` is one path segment and ``**`` any number), and ``files(plan, catalog, settings,
-host)``, the documents by path; it may also name empty folders (``folders``). None of them reads
-or writes anything, so the same inventory always renders byte-identical files. Secrets never
-enter these files: services read them from per-service environment files, and Homepage from its
-own ``HOMEPAGE_VAR_*`` variables.
+A rendering is one module of ``_renderings`` that says which platform role the service it
+configures plays (``SERVES``, a catalog ``platform``; None for something every host carries), the
+paths it emits (``EMITS``, globs where ``*`` is one path segment and ``**`` any number), and
+``files(plan, catalog, settings, host)``, the documents by path; it may also name empty folders
+(``folders``). None of them reads or writes anything, so the same inventory always renders
+byte-identical files. Secrets never enter these files: services read them from per-service
+environment files, and Homepage from its own ``HOMEPAGE_VAR_*`` variables.
 
 Adding a rendering is adding its module and its place in RENDERINGS.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings import (
     alertmanager,
     alloy,
@@ -46,16 +47,14 @@ RENDERINGS: tuple[ModuleType, ...] = (
 )
 
 
-def renderings_for(plan: Mapping, host: str) -> list[ModuleType]:
-    """The renderings whose files ``host`` carries: those for every host, and those serving a
-    service the plan places there."""
+def renderings_for(plan: Mapping, catalog: Mapping, host: str) -> list[ModuleType]:
+    """The renderings whose files ``host`` carries: those for every host, and those serving the
+    role of a service the plan places there (the catalog says who plays it)."""
     if host not in plan["hosts"]:
         return []
-    services = plan["services"]
+    placed = {name for name, service in plan["services"].items() if service["host"] == host}
     return [
-        rendering
-        for rendering in RENDERINGS
-        if rendering.SERVES is None or (rendering.SERVES in services and services[rendering.SERVES]["host"] == host)
+        rendering for rendering in RENDERINGS if rendering.SERVES is None or player(catalog, rendering.SERVES) in placed
     ]
 
 
@@ -68,7 +67,7 @@ def host_files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) ->
     """
     files: dict[str, object] = {}
     owners: dict[str, str] = {}
-    for rendering in renderings_for(plan, host):
+    for rendering in renderings_for(plan, catalog, host):
         name = rendering.__name__.rsplit(".", 1)[-1]
         for path, document in rendering.files(plan, catalog, settings, host).items():
             if path in owners:
@@ -82,7 +81,7 @@ def host_folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
     """Folders the images of ``host`` expect to find in a mounted folder, which hold no rendered
     file: as ``config/<folder>/<path>``, like the paths of ``host_files``."""
     folders = []
-    for rendering in renderings_for(plan, host):
+    for rendering in renderings_for(plan, catalog, host):
         if hasattr(rendering, "folders"):
             folders += rendering.folders(plan, catalog, host)
     return folders

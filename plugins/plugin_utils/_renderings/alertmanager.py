@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
 
-ALERTMANAGER = "alertmanager"
 #: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
 ALERTMANAGER_CONFIG = "/etc/alertmanager"
 
@@ -32,9 +31,12 @@ def alertmanager_config() -> dict:
     }
 
 
-SERVES = ALERTMANAGER
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "alerts"
 EMITS = ("config/alertmanager-etc/alertmanager.yml",)
 
 
 def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {config_file(catalog, ALERTMANAGER, ALERTMANAGER_CONFIG, "alertmanager.yml"): alertmanager_config()}
+    return {
+        config_file(catalog, player(catalog, "alerts"), ALERTMANAGER_CONFIG, "alertmanager.yml"): alertmanager_config()
+    }

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
 
-LOKI = "loki"
-ALLOY = "alloy"
 #: Where the image's CMD (and the catalog's command) reads config.alloy.
 ALLOY_CONFIG = "/etc/alloy"
 #: The Docker API Alloy lists the containers on and reads their logs from: the engine's socket,
@@ -50,7 +48,8 @@ def alloy_config(plan: Mapping, catalog: Mapping, host: str) -> str:
     labels (``ALLOY_LABELS``). The catalog makes Alloy depend on Loki, so the planner refuses
     Alloy without Loki: it would have nowhere to push.
     """
-    loki = f"http://{reach(plan, ALLOY, LOKI)}:{catalog[LOKI]['port']}/loki/api/v1/push"
+    shipper, logs = player(catalog, "log_shipper"), player(catalog, "logs")
+    loki = f"http://{reach(plan, shipper, logs)}:{catalog[logs]['port']}/loki/api/v1/push"
     rules = [("__meta_docker_container_name", "/(.*)", "container")]
     rules += [(f"__meta_docker_container_label_{label}", "(.+)", target) for target, label in ALLOY_LABELS]
     lines = [
@@ -99,9 +98,14 @@ def alloy_config(plan: Mapping, catalog: Mapping, host: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-SERVES = ALLOY
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "log_shipper"
 EMITS = ("config/alloy/config.alloy",)
 
 
 def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {config_file(catalog, ALLOY, ALLOY_CONFIG, "config.alloy"): alloy_config(plan, catalog, host)}
+    return {
+        config_file(catalog, player(catalog, "log_shipper"), ALLOY_CONFIG, "config.alloy"): alloy_config(
+            plan, catalog, host
+        )
+    }

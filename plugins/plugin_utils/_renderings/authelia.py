@@ -82,7 +82,8 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
     return configuration
 
 
-SERVES = PORTAL
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "portal"
 EMITS = ("config/authelia/configuration.yml",)
 
 

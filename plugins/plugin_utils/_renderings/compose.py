@@ -297,7 +297,7 @@ def _replica(service: Mapping, name: str, index: int, addresses: Mapping) -> dic
     return replica
 
 
-#: Every host the plan gives a layer: not one service's configuration.
+#: Not one service's configuration: every host the plan gives a layer carries its projects.
 SERVES = None
 EMITS = ("compose/*/compose.yaml",)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY, INTRUSION_DETECTION
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACCESS_LOG
 
 
@@ -15,7 +15,8 @@ def crowdsec_acquisition() -> dict:
     return {"filenames": [ACCESS_LOG], "labels": {"type": "traefik"}}
 
 
-SERVES = INTRUSION_DETECTION
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "intrusion_detection"
 EMITS = ("config/crowdsec/acquis.d/traefik.yaml",)
 
 

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alloy import LOKI
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.prometheus import PROMETHEUS
 
-GRAFANA = "grafana"
 #: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
 GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 #: Its subfolders the image creates besides datasources (which gets a file), kept so that Grafana
@@ -23,7 +20,9 @@ def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
     """``provisioning/datasources/datasources.yaml``: Prometheus (the default) and Loki, each
     when planned, at the address Grafana reaches it on; Grafana's server asks them (proxy)."""
     datasources = []
-    for name, kind, title in ((PROMETHEUS, "prometheus", "Prometheus"), (LOKI, "loki", "Loki")):
+    graphs = player(catalog, "graphs")
+    for role, kind, title in (("metrics", "prometheus", "Prometheus"), ("logs", "loki", "Loki")):
+        name = player(catalog, role)
         if name not in plan["services"]:
             continue
         datasource = {
@@ -31,23 +30,27 @@ def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
             "type": kind,
             "uid": name,
             "access": "proxy",
-            "url": f"http://{reach(plan, GRAFANA, name)}:{catalog[name]['port']}",
-            "isDefault": name == PROMETHEUS,
+            "url": f"http://{reach(plan, graphs, name)}:{catalog[name]['port']}",
+            "isDefault": role == "metrics",
             "editable": False,
         }
         datasources.append(datasource)
     return {"apiVersion": 1, "datasources": datasources}
 
 
-SERVES = GRAFANA
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "graphs"
 EMITS = ("config/grafana-provisioning/datasources/datasources.yaml",)
 
 
 def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    path = config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, "datasources/datasources.yaml")
+    path = config_file(catalog, player(catalog, "graphs"), GRAFANA_PROVISIONING, "datasources/datasources.yaml")
     return {path: grafana_datasources(plan, catalog)}
 
 
 def folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
     """The provisioning subfolders Grafana reads on start, which hold no rendered file."""
-    return [config_file(catalog, GRAFANA, GRAFANA_PROVISIONING, folder) for folder in GRAFANA_EMPTY_FOLDERS]
+    return [
+        config_file(catalog, player(catalog, "graphs"), GRAFANA_PROVISIONING, folder)
+        for folder in GRAFANA_EMPTY_FOLDERS
+    ]

@@ -70,7 +70,8 @@ def haproxy_config(catalog: Mapping, plan: Mapping | None = None) -> str:
     )
 
 
-SERVES = LOAD_BALANCER
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "load_balancer"
 EMITS = ("config/haproxy/haproxy.cfg",)
 
 

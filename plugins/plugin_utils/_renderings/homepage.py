@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
-    HOMEPAGE,
     homepage_file_variable,
     homepage_variable,
 )
@@ -54,7 +53,8 @@ def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping)
     return widget
 
 
-SERVES = HOMEPAGE
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "dashboard"
 EMITS = ("config/homepage/services.yaml",)
 
 

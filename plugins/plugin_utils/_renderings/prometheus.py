@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.alertmanager import ALERTMANAGER
 
-PROMETHEUS = "prometheus"
 SCRAPE_INTERVAL = "30s"
 
 
@@ -18,11 +17,12 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     reaches it on (a segment both join; a service on none of Prometheus's segments is left out),
     each copy a target labelled with its host; Alertmanager as the alerting target."""
     services = plan["services"]
+    scraper, alerts = player(catalog, "metrics"), player(catalog, "alerts")
     jobs = []
     for name, placed in sorted(services.items()):
         metrics = catalog[name]["metrics"]
         backend = backend_service(plan, name)
-        shared = [segment for segment in services[PROMETHEUS]["segments"] if segment in services[backend]["addresses"]]
+        shared = [segment for segment in services[scraper]["segments"] if segment in services[backend]["addresses"]]
         if not metrics or not shared:
             continue
         copies = services[backend].get("replica_addresses", [services[backend]["addresses"]])
@@ -35,15 +35,16 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
             }
         )
     config = {"global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL}}
-    if ALERTMANAGER in services:
-        address = reach(plan, PROMETHEUS, ALERTMANAGER)
-        target = f"{address}:{catalog[ALERTMANAGER]['port']}"
+    if alerts in services:
+        address = reach(plan, scraper, alerts)
+        target = f"{address}:{catalog[alerts]['port']}"
         config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [target]}]}]}
     config["scrape_configs"] = jobs
     return config
 
 
-SERVES = PROMETHEUS
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "metrics"
 EMITS = ("config/prometheus/prometheus.yml",)
 
 

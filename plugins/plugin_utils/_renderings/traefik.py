@@ -239,7 +239,8 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
     }
 
 
-SERVES = ENTRY_PROXY
+#: The platform role (catalog ``platform``) of the service whose files these are.
+SERVES = "entry_proxy"
 EMITS = ("config/traefik/traefik.yaml", "config/traefik/dynamic/*.yaml", "config/traefik-plugins-local/src/**")
 
 

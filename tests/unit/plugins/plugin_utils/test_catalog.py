@@ -747,6 +747,11 @@ def test_a_bad_entry_is_refused_naming_file_and_field(entry, field):
         normalise_entry("sample", entry)
 
 
+def test_an_unknown_platform_role_is_refused():
+    with pytest.raises(CatalogError, match=re.escape("catalog/services/sample.yml: platform")):
+        normalise_entry("sample", sample(platform="router"))
+
+
 def test_a_bad_name_is_refused():
     with pytest.raises(CatalogError, match=re.escape("catalog/services/Sonarr.yml: name")):
         normalise_entry("Sonarr", sample())
@@ -772,6 +777,11 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
             catalog_of(one=sample(), two=sample()),
             r"catalog/services/two\.yml: slot 63 is already taken by one",
             id="slot-twice",
+        ),
+        pytest.param(
+            catalog_of(one=sample(platform="portal"), two=sample(slot=64, platform="portal")),
+            r"catalog/services/two\.yml: platform portal is already played by one",
+            id="platform-role-twice",
         ),
         pytest.param(
             catalog_of(one=sample(depends_on=["postgres"])),

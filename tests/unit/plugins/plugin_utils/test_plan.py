@@ -14,6 +14,7 @@ HC = ["CMD", "true"]
 CATALOG = normalise_catalog(
     {
         "traefik": {
+            "platform": "entry_proxy",
             "layer": "edge",
             "image": "docker.io/library/traefik",
             "version": "v3.7.11",
@@ -25,6 +26,7 @@ CATALOG = normalise_catalog(
             "route": {"policy": "two_factor", "groups": ["admins"]},
         },
         "authelia": {
+            "platform": "portal",
             "layer": "edge",
             "image": "docker.io/authelia/authelia",
             "version": "4.39.20",

@@ -34,6 +34,7 @@ from .test_render import SETTINGS, validate
 HC = ["CMD", "true"]
 EXTRA = {
     "crowdsec": {
+        "platform": "intrusion_detection",
         "layer": "edge",
         "image": "docker.io/crowdsecurity/crowdsec",
         "version": "v1.7.8",
@@ -47,6 +48,7 @@ EXTRA = {
         "metrics": {"port": 6060, "path": "/metrics"},
     },
     "haproxy": {
+        "platform": "load_balancer",
         "layer": "edge",
         "image": "docker.io/library/haproxy",
         "version": "3.4.3-alpine",
@@ -123,6 +125,7 @@ EXTRA = {
         },
     },
     "prometheus": {
+        "platform": "metrics",
         "layer": "observability",
         "image": "docker.io/prom/prometheus",
         "version": "v3.14.0",
@@ -142,6 +145,7 @@ EXTRA = {
         },
     },
     "alertmanager": {
+        "platform": "alerts",
         "layer": "observability",
         "image": "docker.io/prom/alertmanager",
         "version": "v0.34.0",
@@ -164,6 +168,7 @@ EXTRA = {
         "metrics": {"port": 9100, "path": "/metrics"},
     },
     "homepage": {
+        "platform": "dashboard",
         "layer": "observability",
         "image": "ghcr.io/gethomepage/homepage",
         "version": "v1.12.3",

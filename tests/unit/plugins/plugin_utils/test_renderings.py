@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils import _render
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import PLATFORM_ROLES, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import (
     RENDERINGS,
     host_files,
@@ -44,7 +45,8 @@ def test_every_module_of_the_folder_is_registered_once():
 
 @pytest.mark.parametrize("rendering", RENDERINGS, ids=short)
 def test_each_rendering_declares_what_it_serves_and_emits(rendering):
-    assert rendering.SERVES is None or rendering.SERVES in CATALOG, f"{short(rendering)} serves an unknown service"
+    assert rendering.SERVES is None or rendering.SERVES in PLATFORM_ROLES, f"{short(rendering)} serves no platform role"
+    assert rendering.SERVES is None or player(CATALOG, rendering.SERVES), f"no catalog entry plays {rendering.SERVES}"
     assert rendering.EMITS and all(isinstance(pattern, str) for pattern in rendering.EMITS)
     assert callable(rendering.files)
 
@@ -55,7 +57,7 @@ def test_each_file_a_shipped_inventory_renders_is_one_its_rendering_declares(inv
     seen = set()
     for host in box.plan["hosts"]:
         files = host_files(box.plan, CATALOG, box.settings[host], host)
-        for rendering in _render.renderings_for(box.plan, host):
+        for rendering in _render.renderings_for(box.plan, CATALOG, host):
             emitted = rendering.files(box.plan, CATALOG, box.settings[host], host)
             undeclared = [path for path in emitted if not emitted_by(rendering, path)]
             assert not undeclared, f"{short(rendering)} emits {undeclared}, which its EMITS does not declare"
@@ -65,7 +67,7 @@ def test_each_file_a_shipped_inventory_renders_is_one_its_rendering_declares(inv
         # Each file comes from a rendering serving a service placed on the host, or every host.
         for path in files:
             owners = [r for r in RENDERINGS if emitted_by(r, path)]
-            assert owners and all(r.SERVES is None or r.SERVES in placed for r in owners), path
+            assert owners and all(r.SERVES is None or player(CATALOG, r.SERVES) in placed for r in owners), path
     assert "compose" in seen
 
 
@@ -73,9 +75,10 @@ def test_a_host_runs_only_the_renderings_of_its_services():
     box = shipped("multi-host")
     for host in box.plan["hosts"]:
         placed = {name for name, service in box.plan["services"].items() if service["host"] == host}
-        asked = {rendering.SERVES for rendering in _render.renderings_for(box.plan, host)}
-        assert asked == {None} | {r.SERVES for r in RENDERINGS if r.SERVES in placed}
-    assert _render.renderings_for(box.plan, "no-such-host") == []
+        asked = {rendering.SERVES for rendering in _render.renderings_for(box.plan, CATALOG, host)}
+        served = {r.SERVES for r in RENDERINGS}
+        assert asked == {None} | ({CATALOG[name]["platform"] for name in placed} & served)
+    assert _render.renderings_for(box.plan, CATALOG, "no-such-host") == []
     assert host_files(box.plan, CATALOG, {}, "no-such-host") == {}
 
 
@@ -112,7 +115,7 @@ def test_a_rendering_is_not_asked_on_a_host_without_its_service(monkeypatch):
     def refuse(plan, catalog, settings, host):
         raise AssertionError(f"asked to render Authelia's files on {host}")
 
-    stand = fake("portal", "authelia", {})
+    stand = fake("portal", "portal", {})
     stand.files = refuse
     monkeypatch.setattr(_render, "RENDERINGS", (stand,))
     assert host_files(box.plan, CATALOG, box.settings[other], other) == {}
@@ -125,3 +128,15 @@ def test_host_folders_come_from_the_renderings_that_declare_them():
     grafana_placed = box.plan["services"].get("grafana", {}).get("host") == host
     expected = [f"config/grafana-provisioning/{name}" for name in ("alerting", "dashboards", "plugins")]
     assert folders == (expected if grafana_placed else [])
+
+
+def test_the_catalog_says_which_service_gets_a_role_s_files(monkeypatch):
+    """Whoever the catalog names as the portal gets the portal's files, not a service named in code."""
+    box = shipped("single-host")
+    host = box.edge
+    catalog = {name: dict(entry) for name, entry in CATALOG.items()}
+    catalog["authelia"]["platform"] = ""
+    assert "config/authelia/configuration.yml" not in host_files(box.plan, catalog, box.settings[host], host)
+    assert player(catalog, "portal") is None
+    with pytest.raises(ValueError, match="router is not a platform role"):
+        player(CATALOG, "router")

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE
-
-PORTAL = "authelia"
 
 
 def authelia_rules(plan: Mapping) -> list[dict]:
@@ -33,15 +31,16 @@ def authelia_rules(plan: Mapping) -> list[dict]:
 def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     """Authelia's configuration.yml; secrets come from ``*_FILE`` variables, never from here."""
     domain = plan["domain"]
+    portal_service, dashboard = player(catalog, "portal"), player(catalog, "dashboard")
     cookie_domain = settings.get("cookie_domain") or domain
-    portal = next((route for route in plan["routes"] if route["service"] == PORTAL), None)
-    home = next((route for route in plan["routes"] if route["service"] == HOMEPAGE), None)
+    portal = next((route for route in plan["routes"] if route["service"] == portal_service), None)
+    home = next((route for route in plan["routes"] if route["service"] == dashboard), None)
     cookie = {"domain": cookie_domain, "authelia_url": f"https://{portal['fqdn'] if portal else 'auth.' + domain}"}
     if home:
         cookie["default_redirection_url"] = f"https://{home['fqdn']}"
     configuration = {
         "theme": "auto",
-        "server": {"address": f"tcp://:{catalog[PORTAL]['port']}/"},
+        "server": {"address": f"tcp://:{catalog[portal_service]['port']}/"},
         "log": {"level": "info"},
         "telemetry": {"metrics": {"enabled": True, "address": "tcp://:9959/metrics"}},
         "authentication_backend": {
@@ -69,9 +68,12 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
         "notifier": {"filesystem": {"filename": "/config/notification.txt"}},
     }
     if "redis" in plan["services"]:
-        configuration["session"]["redis"] = {"host": reach(plan, PORTAL, "redis"), "port": catalog["redis"]["port"]}
+        configuration["session"]["redis"] = {
+            "host": reach(plan, portal_service, "redis"),
+            "port": catalog["redis"]["port"],
+        }
     if "postgres" in plan["services"]:
-        address = reach(plan, PORTAL, "postgres")
+        address = reach(plan, portal_service, "postgres")
         configuration["storage"] = {
             "postgres": {
                 "address": f"tcp://{address}:{catalog['postgres']['port']}",

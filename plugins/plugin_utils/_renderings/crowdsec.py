@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACCESS_LOG
 
 
@@ -22,6 +22,6 @@ EMITS = ("config/crowdsec/acquis.d/traefik.yaml",)
 
 def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
     """The acquisition of Traefik's access log, when the plan has a Traefik to read."""
-    if ENTRY_PROXY not in plan["services"]:
+    if player(catalog, "entry_proxy") not in plan["services"]:
         return {}
     return {"config/crowdsec/acquis.d/traefik.yaml": crowdsec_acquisition()}

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
-    LOAD_BALANCER,
     balancer_port,
     replica_name,
     replicated,
@@ -21,6 +20,7 @@ def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     routes = [route for route in plan["routes"] if replicated(plan, route["service"])]
     if not routes:
         return []
+    balancer = player(catalog, "load_balancer")
     lines = ["frontend replicated", f"  bind :::{balancer_port(catalog)} v4v6"]
     for route in routes:
         lines.append(f"  use_backend {route['service']} if {{ req.hdr(host),field(1,:) -i {route['fqdn']} }}")
@@ -38,7 +38,7 @@ def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
         ]
         for index, addresses in enumerate(plan["services"][name]["replica_addresses"]):
             copy = replica_name(name, index)
-            segment = next(seg for seg in plan["services"][LOAD_BALANCER]["segments"] if seg in addresses)
+            segment = next(seg for seg in plan["services"][balancer]["segments"] if seg in addresses)
             lines.append(f"  server {copy} {addresses[segment]}:{route['port']} check cookie {copy}")
         lines.append("")
     return lines

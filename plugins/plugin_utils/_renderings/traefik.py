@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_POINTS,
-    ENTRY_PROXY,
     INTRUSION_DETECTION,
-    LOAD_BALANCER,
     balancer_port,
     replicated,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.authelia import PORTAL
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import BOUNCER_KEY_FILE
 
 CROWDSEC = INTRUSION_DETECTION
@@ -128,9 +125,12 @@ def bouncer_plugin_files(plan: Mapping, catalog: Mapping, settings: Mapping) -> 
     """The ``host_files`` of a local bouncer plugin source, when CrowdSec is planned: each of its
     files under the local plugins folder, where Traefik looks for the module's source
     (``src/<module>/``)."""
-    files = (settings.get("crowdsec_bouncer_plugin") or {}) if CROWDSEC in plan["services"] else {}
+    planned = player(catalog, "intrusion_detection") in plan["services"]
+    files = (settings.get("crowdsec_bouncer_plugin") or {}) if planned else {}
     return {
-        config_file(catalog, ENTRY_PROXY, PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(text)
+        config_file(catalog, player(catalog, "entry_proxy"), PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(
+            text
+        )
         for path, text in sorted(files.items())
     }
 
@@ -141,12 +141,13 @@ def bouncer_middleware(plan: Mapping, catalog: Mapping, settings: Mapping) -> di
     the local API cannot answer (it fails closed). The key is the one CrowdSec registers
     (``crowdsec.bouncer_key``), read from Traefik's secrets folder. Behind the front proxies the
     inventory names, the client is the address they put in ``X-Forwarded-For``."""
+    entry, bouncer = player(catalog, "entry_proxy"), player(catalog, "intrusion_detection")
     options = {
         "enabled": True,
         "crowdsecMode": "live",
         "crowdsecLapiScheme": "http",
-        "crowdsecLapiHost": f"{reach(plan, ENTRY_PROXY, CROWDSEC)}:{catalog[CROWDSEC]['port']}",
-        "crowdsecLapiKeyFile": f"{catalog[ENTRY_PROXY]['config'].rstrip('/')}/secrets/{BOUNCER_KEY_FILE}",
+        "crowdsecLapiHost": f"{reach(plan, entry, bouncer)}:{catalog[bouncer]['port']}",
+        "crowdsecLapiKeyFile": f"{catalog[entry]['config'].rstrip('/')}/secrets/{BOUNCER_KEY_FILE}",
     }
     trusted = front_proxies(settings)
     if trusted:
@@ -162,6 +163,8 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
     reaches a backend; then the CrowdSec bouncer, then sign-in.
     """
     services = plan["services"]
+    entry, portal = player(catalog, "entry_proxy"), player(catalog, "portal")
+    bouncer, balancer = player(catalog, "intrusion_detection"), player(catalog, "load_balancer")
     # The forward-auth checks see the request as Traefik received it, unless a front proxy the
     # inventory names stands before Traefik (whose X-Forwarded-* the entry points keep).
     trust = bool(front_proxies(settings or {}))
@@ -171,9 +174,9 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
         "strip-identity": {"headers": {"customRequestHeaders": dict.fromkeys(AUTH_RESPONSE_HEADERS, "")}},
         "portal-ratelimit": {"rateLimit": {"average": 10, "burst": 20}},
     }
-    if PORTAL in services:
-        address = reach(plan, ENTRY_PROXY, PORTAL)
-        port = catalog[PORTAL]["port"]
+    if portal in services:
+        address = reach(plan, entry, portal)
+        port = catalog[portal]["port"]
         middlewares["authelia"] = {
             "forwardAuth": {
                 "address": f"http://{address}:{port}/api/authz/forward-auth",
@@ -182,7 +185,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
                 "maxResponseBodySize": FORWARD_AUTH_MAX_BODY,
             }
         }
-    if CROWDSEC in services:
+    if bouncer in services:
         middlewares["crowdsec"] = bouncer_middleware(plan, catalog, settings or {})
     admin_cidr = plan["segments"].get("admin", {}).get("cidr")
     if admin_cidr:
@@ -192,11 +195,11 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
     for route in plan["routes"]:
         name = route["service"]
         chain = ["secure-headers", "strip-identity"]
-        if name == ENTRY_PROXY and "admin-segment" in middlewares:
+        if name == entry and "admin-segment" in middlewares:
             chain.append("admin-segment")
         if "crowdsec" in middlewares:
             chain.append("crowdsec")
-        if name == PORTAL:
+        if name == portal:
             chain.append("portal-ratelimit")
         elif "authelia" in middlewares:
             chain.append("authelia")
@@ -206,17 +209,17 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             "middlewares": chain,
             "tls": {"certResolver": CERT_RESOLVER},
         }
-        if name == ENTRY_PROXY:
+        if name == entry:
             # The dashboard: Traefik's own API service, and only from the admin segment.
             router["service"] = "api@internal"
-        elif replicated(plan, name) and LOAD_BALANCER in services:
+        elif replicated(plan, name) and balancer in services:
             # Several copies: HAProxy balances them (health checks, sticky sessions), chosen by Host.
-            address = reach(plan, ENTRY_PROXY, LOAD_BALANCER)
+            address = reach(plan, entry, balancer)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
         else:
             backend = backend_service(plan, name)
-            address = reach(plan, ENTRY_PROXY, backend)
+            address = reach(plan, entry, backend)
             router["service"] = name
             backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{route['port']}"}]}}
         routers[name] = router

@@ -140,3 +140,19 @@ def test_the_catalog_says_which_service_gets_a_role_s_files(monkeypatch):
     assert player(catalog, "portal") is None
     with pytest.raises(ValueError, match="router is not a platform role"):
         player(CATALOG, "router")
+
+
+def test_traefik_asks_the_catalog_for_the_portal_and_the_bouncer():
+    """Without a portal or an intrusion detection in the catalog, no route signs in or is bounced,
+    though Authelia and CrowdSec are still planned: the entry asks the roles, not the names."""
+    box = shipped("single-host")
+    host = box.edge
+    before = host_files(box.plan, CATALOG, box.settings[host], host)
+    chains = before["config/traefik/dynamic/routes.yaml"]["http"]["routers"]["sonarr"]["middlewares"]
+    assert "authelia" in chains and "crowdsec" in chains
+    catalog = {name: dict(entry) for name, entry in CATALOG.items()}
+    catalog["authelia"]["platform"] = catalog["crowdsec"]["platform"] = ""
+    after = host_files(box.plan, catalog, box.settings[host], host)
+    middlewares = after["config/traefik/dynamic/middlewares.yaml"]["http"]["middlewares"]
+    assert "authelia" not in middlewares and "crowdsec" not in middlewares
+    assert "config/crowdsec/acquis.d/traefik.yaml" not in after

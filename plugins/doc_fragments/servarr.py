@@ -10,6 +10,22 @@ class ModuleDocFragment:
 
     # Which app, where, and how long to wait for it.
     DOCUMENTATION = r"""
+seealso:
+  - name: Sonarr API
+    link: https://sonarr.tv/docs/api/
+    description: The Sonarr API reference, for O(app=sonarr).
+  - name: Radarr API
+    link: https://radarr.video/docs/api/
+    description: The Radarr API reference, for O(app=radarr).
+  - name: Lidarr API
+    link: https://lidarr.audio/docs/api/
+    description: The Lidarr API reference, for O(app=lidarr).
+  - name: Readarr API
+    link: https://readarr.com/docs/api/
+    description: The Readarr API reference, for O(app=readarr).
+  - name: Prowlarr API
+    link: https://prowlarr.com/docs/api/
+    description: The Prowlarr API reference, for O(app=prowlarr).
 options:
   app:
     description:

@@ -44,9 +44,6 @@ options:
 seealso:
   - module: newmedia.mediastack.prowlarr_application
     description: Another part of Prowlarr's configuration.
-  - name: Prowlarr API
-    link: https://prowlarr.com/docs/api/
-    description: The Prowlarr API these modules call.
 """
 
 EXAMPLES = r"""

@@ -58,9 +58,6 @@ seealso:
     description: Another part of Prowlarr's configuration.
   - module: newmedia.mediastack.servarr_indexer
     description: Adds an indexer to one application directly, without Prowlarr.
-  - name: Prowlarr API
-    link: https://prowlarr.com/docs/api/
-    description: The Prowlarr API these modules call.
 """
 
 EXAMPLES = r"""

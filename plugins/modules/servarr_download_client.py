@@ -76,12 +76,6 @@ seealso:
     description: Creates the qBittorrent category a download client names.
   - module: newmedia.mediastack.sabnzbd_category
     description: Creates the SABnzbd category a download client names.
-  - name: Sonarr API
-    link: https://sonarr.tv/docs/api/
-    description: The Sonarr API these modules call (Radarr, Lidarr and Readarr have the same shape).
-  - name: Radarr API
-    link: https://radarr.video/docs/api/
-    description: The Radarr API.
 """
 
 EXAMPLES = r"""

@@ -62,12 +62,6 @@ seealso:
     description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_tag
     description: Another part of a Servarr application's configuration.
-  - name: Sonarr API
-    link: https://sonarr.tv/docs/api/
-    description: The Sonarr API these modules call (Radarr, Lidarr and Readarr have the same shape).
-  - name: Radarr API
-    link: https://radarr.video/docs/api/
-    description: The Radarr API.
 """
 
 EXAMPLES = r"""

@@ -10,13 +10,12 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY, behind_gateway, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import peer_environment
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
-    HOMEPAGE,
     HOMEPAGE_KEYS_DIR,
     TORRENT_CLIENT,
     TORRENT_WEBUI_VARIABLE,
@@ -106,9 +105,10 @@ def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
 
 def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
     """The Host headers Homepage answers: its route's name, and each copy's address:port (checks)."""
-    service = plan["services"][HOMEPAGE]
+    dashboard = player(catalog, "dashboard")
+    service = plan["services"][dashboard]
     hosts = [service["route"]["fqdn"]] if service["route"] else []
-    port = catalog[HOMEPAGE]["port"]
+    port = catalog[dashboard]["port"]
     for addresses in service.get("replica_addresses", [service["addresses"]]):
         hosts += [f"{address}:{port}" for _segment, address in sorted(addresses.items())]
     return hosts
@@ -205,7 +205,7 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
         environment.update(PUID=str(puid), PGID=str(pgid))
     environment.update({key: str(value) for key, value in entry["environment"].items()})
     environment.update(peer_environment(plan, catalog, name))
-    if name == ENTRY_PROXY and settings.get("acme_ca_bundle"):
+    if entry["platform"] == "entry_proxy" and settings.get("acme_ca_bundle"):
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
     if name == VPN_GATEWAY:
@@ -213,7 +213,7 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
         environment.update(port_forwarding_environment(plan, catalog, settings))
         if vpn_outbound_subnets(plan, catalog):
             environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
-    if name == HOMEPAGE:
+    if entry["platform"] == "dashboard":
         environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
         environment.update(homepage_issued_keys(plan, catalog))
     return dict(sorted(environment.items()))
@@ -225,7 +225,7 @@ def homepage_issued_keys(plan: Mapping, catalog: Mapping) -> dict:
     Jellyfin creates API keys only through its API, so no key exists before the deploy; the
     configure playbook writes the one it creates for Homepage into that file.
     """
-    folder = f"{catalog[HOMEPAGE]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
+    folder = f"{catalog[player(catalog, 'dashboard')]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
     return {
         homepage_file_variable(name, key): f"{folder}/{name}.{key}"
         for name in sorted(plan["services"])

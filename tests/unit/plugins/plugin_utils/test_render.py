@@ -90,6 +90,17 @@ def test_image_reference_applies_the_registry_override(image, registry, expected
     assert image_reference(image, "4", registry) == expected
 
 
+def test_only_the_entry_proxy_trusts_a_private_acme_ca(plan):
+    """With mediastack_acme.ca_bundle, Traefik's ACME client (lego) reads the bundle the layout
+    writes into its config folder; no other service gets the variable, and without it none does."""
+    edge = compose_project(plan, CATALOG, {**SETTINGS, "acme_ca_bundle": "PEM"}, "one", "edge")["services"]
+    config = CATALOG["traefik"]["config"]
+    assert edge["traefik"]["environment"]["LEGO_CA_CERTIFICATES"] == f"{config}/acme-ca.pem"
+    assert [name for name, service in edge.items() if "LEGO_CA_CERTIFICATES" in service["environment"]] == ["traefik"]
+    plain = compose_project(plan, CATALOG, SETTINGS, "one", "edge")["services"]
+    assert all("LEGO_CA_CERTIFICATES" not in service["environment"] for service in plain.values())
+
+
 def test_compose_project_hardens_every_service(plan):
     project = compose_project(plan, CATALOG, SETTINGS, "one", "content")
     assert project["name"] == "mediastack-content"

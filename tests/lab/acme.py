@@ -105,19 +105,19 @@ def start(proxy: str) -> None:
         }
     }
     (STATE / "pebble.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    if not answering(DNS_PORT + 2):
-        spawn(
-            "challtestsrv",
-            ["pebble-challtestsrv", "-defaultIPv4", proxy, "-defaultIPv6", "", "-dns01", f"{GATEWAY}:{DNS_PORT}",
-             "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", f"{GATEWAY}:{DNS_PORT + 2}"],
-            {},
-        )  # fmt: skip
-    if not answering(API_PORT):
-        spawn(
-            "pebble",
-            ["pebble", "-config", str(STATE / "pebble.json"), "-dnsserver", f"{GATEWAY}:{DNS_PORT}"],
-            {"PEBBLE_VA_NOSLEEP": "1"},
-        )
+    ensure(
+        "challtestsrv",
+        DNS_PORT + 2,
+        ["pebble-challtestsrv", "-defaultIPv4", proxy, "-defaultIPv6", "", "-dns01", f"{GATEWAY}:{DNS_PORT}",
+         "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", f"{GATEWAY}:{DNS_PORT + 2}"],
+        {},
+    )  # fmt: skip
+    ensure(
+        "pebble",
+        API_PORT,
+        ["pebble", "-config", str(STATE / "pebble.json"), "-dnsserver", f"{GATEWAY}:{DNS_PORT}"],
+        {"PEBBLE_VA_NOSLEEP": "1"},
+    )
     deadline = time.monotonic() + WAIT_S
     while not (answering(API_PORT) and answering(DNS_PORT + 2)):
         if time.monotonic() > deadline:
@@ -126,22 +126,80 @@ def start(proxy: str) -> None:
     print(f"acme: pebble at https://{GATEWAY}:{API_PORT}/dir, names resolve to {proxy}, CA bundle {STATE / 'ca.pem'}")
 
 
+def own_process(name: str) -> int | None:
+    """The pid of the `name` this script started and that still runs with the same command, else None."""
+    try:
+        pid = int((STATE / f"{name}.pid").read_text(encoding="utf-8"))
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        recorded = (STATE / f"{name}.cmd").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if command == recorded else None
+
+
+def ensure(name: str, port: int, args: list[str], env: dict[str, str]) -> None:
+    """Start `name` unless the one this script started already runs with these arguments.
+
+    Whatever else answers on the port (a server left by another checkout, or ours started with other
+    arguments, say another --proxy) is not reused: its CA or its answers would not be this run's.
+    """
+    pid = own_process(name)
+    if pid is not None and Path(f"/proc/{pid}/cmdline").read_bytes() == command_line(args):
+        return
+    if pid is not None:
+        terminate(name)
+    if answering(port):
+        raise AcmeError(
+            f"{GATEWAY}:{port} already answers, but not a {name} this script started (no live {STATE / name}.pid):"
+            f" stop whatever listens there (`ss -ltnp 'sport = :{port}'` names it), then start again."
+        )
+    spawn(name, args, env)
+
+
+def command_line(args: list[str]) -> bytes:
+    """The command as /proc/PID/cmdline holds it."""
+    return b"".join(arg.encode() + b"\0" for arg in [shutil.which(args[0]) or args[0], *args[1:]])
+
+
 def spawn(name: str, args: list[str], env: dict[str, str]) -> None:
     log = (STATE / f"{name}.log").open("ab")
     process = subprocess.Popen(
-        args, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, **env), start_new_session=True
+        [shutil.which(args[0]) or args[0], *args[1:]],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ, **env),
+        start_new_session=True,
     )
+    # /proc/PID/cmdline reads empty for a moment after exec: record the process once it shows the command.
+    deadline = time.monotonic() + WAIT_S
+    while Path(f"/proc/{process.pid}/cmdline").read_bytes() != command_line(args):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AcmeError(f"{name} did not start. See {STATE / name}.log.")
+        time.sleep(0.01)
+    (STATE / f"{name}.cmd").write_bytes(command_line(args))
     (STATE / f"{name}.pid").write_text(str(process.pid), encoding="utf-8")
+
+
+def terminate(name: str) -> None:
+    """Stop the `name` this script started and wait (bounded) until it has gone, freeing its ports."""
+    pid = own_process(name)
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + WAIT_S
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.1)
+        if Path(f"/proc/{pid}").exists():
+            raise AcmeError(f"{name} (pid {pid}) did not stop in {WAIT_S} s.")
+    for suffix in ("pid", "cmd"):
+        (STATE / f"{name}.{suffix}").unlink(missing_ok=True)
 
 
 def stop() -> None:
     for name in ("pebble", "challtestsrv"):
-        pid_file = STATE / f"{name}.pid"
-        if not pid_file.is_file():
-            continue
-        with contextlib.suppress(ProcessLookupError, ValueError):
-            os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGTERM)
-        pid_file.unlink()
+        terminate(name)
     print("acme: stopped")
 
 

@@ -26,8 +26,6 @@ RUNS_AS = ("puid", "user", "image")
 POLICIES = ("bypass", "one_factor", "two_factor")
 FEATURES = ("plex", "vpn")
 DATABASES = ("postgres", "redis")
-#: The service whose network namespace a ``network_mode: vpn`` service joins.
-VPN_GATEWAY = "gluetun"
 #: The parts a service may play for the rest of the platform (``platform``), each played by at
 #: most one catalog entry: the renderings and the planner ask the catalog who plays a part
 #: (``player``) instead of naming a service.
@@ -42,6 +40,8 @@ PLATFORM_ROLES = {
     "logs": "stores the logs the log shipper pushes",
     "log_shipper": "reads the container and host logs and pushes them to the logs service",
     "graphs": "shows the metrics and logs services as data sources",
+    "vpn_gateway": "the tunnel whose network namespace every `network_mode: vpn` service joins (the kill switch)",
+    "torrent_client": "the download client whose listen port the VPN gateway sets to the port its provider forwards",
 }
 #: ``{<service>.address}`` and ``{<service>.port}`` in a ``peers`` template: the only placeholders.
 PEER_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\.(address|port)\}")
@@ -725,7 +725,7 @@ def peers_of(service: Mapping) -> dict[str, list[tuple[str, str]]]:
 
 def reached_through(catalog: Mapping, name: str) -> str:
     """The service whose segments carry ``name``'s traffic: itself, or the VPN gateway."""
-    return VPN_GATEWAY if catalog[name]["network_mode"] == "vpn" else name
+    return (player(catalog, "vpn_gateway") or name) if catalog[name]["network_mode"] == "vpn" else name
 
 
 def _check_environment(name: str, environment: object) -> None:
@@ -789,6 +789,12 @@ def normalise_catalog(entries: Mapping) -> dict[str, dict]:
         other = players.setdefault(service["platform"], name) if service["platform"] else name
         if other != name:
             raise CatalogError(f"{_where(name, 'platform')} {service['platform']} is already played by {other}")
+    for name, service in catalog.items():
+        if service["network_mode"] == "vpn" and "vpn_gateway" not in players:
+            raise CatalogError(
+                f"{_where(name, 'network_mode')} vpn joins the VPN gateway's namespace, but no service of the "
+                "catalog plays vpn_gateway: set platform: vpn_gateway on the gateway's entry"
+            )
     _check_peers(catalog)
     _check_shared_secrets(catalog)
     _check_widget_secrets(catalog)
@@ -826,8 +832,6 @@ def _check_peers(catalog: Mapping) -> None:
 
 def _check_peer_segments(catalog: Mapping, field: str, name: str, peer: str) -> None:
     source, target = reached_through(catalog, name), reached_through(catalog, peer)
-    if source not in catalog or target not in catalog:
-        return  # the VPN gateway is missing: depends_on already names it, and its check refuses that
     if not set(catalog[source]["segments"]) & set(catalog[target]["segments"]):
         raise CatalogError(
             f"{field} names {peer}, which {name} cannot reach: {joins(catalog, name)}, and "

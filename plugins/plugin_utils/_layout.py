@@ -15,7 +15,7 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import own_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files, host_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import inventory_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
@@ -103,7 +103,7 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
             if not source.startswith("/"):
                 directories[f"{root}/{service}-{source}"] = (user, group, "")
         context = {"root": root, "plan": plan, "catalog": catalog, "store": store, "masked": masked}
-        context["extra_env"] = inventory_secrets(settings, service)
+        context["extra_env"] = inventory_secrets(catalog, settings, service)
         files += _secret_files(context, service, (user, group), directories)
     owners = {folder: name for name, entry in catalog.items() for folder in own_folders(entry)}
     for relative, document in documents.items():
@@ -125,12 +125,15 @@ def host_layout(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, s
         folder_name, _slash, rest = relative.removeprefix("config/").partition("/")
         user, group = _owner(catalog, settings, owners[folder_name])
         directories.setdefault(f"{root}/{folder_name}/{rest}", (user, group, ""))
-    if "authelia" in services:
-        files.append(_users_file(root, catalog, settings, store, masked))
-    if ENTRY_PROXY in services and settings.get("acme_ca_bundle"):
-        user, group = _owner(catalog, settings, ENTRY_PROXY)
+    portal, entry = played_by(plan, "portal"), played_by(plan, "entry_proxy")
+    if portal in services:
+        user, group = _owner(catalog, settings, portal)
+        database = to_yaml(_users_database(settings, store, masked))
+        files.append(_file(f"{root}/{portal}/users_database.yml", database, (user, group, "0600"), portal, True))
+    if entry in services and settings.get("acme_ca_bundle"):
+        user, group = _owner(catalog, settings, entry)
         bundle = str(settings["acme_ca_bundle"]).rstrip("\n") + "\n"
-        files.append(_file(f"{root}/{ENTRY_PROXY}/{ACME_CA_BUNDLE}", bundle, (user, group, "0644"), ENTRY_PROXY, False))
+        files.append(_file(f"{root}/{entry}/{ACME_CA_BUNDLE}", bundle, (user, group, "0644"), entry, False))
     return {
         "directories": [
             {"path": path, "owner": owner, "group": group, "mode": mode}
@@ -193,8 +196,8 @@ def _seed_content(plan: Mapping, catalog: Mapping, service: str, store: Mapping,
     return sabnzbd_config(port, store[f"{service}.api_key"], store[f"{service}.nzb_key"], hosts)
 
 
-def _users_file(root: str, catalog: Mapping, settings: Mapping, store: Mapping, masked: bool) -> dict:
-    """Authelia's users_database.yml: argon2id hashes, or the mask in a rendering meant to be read."""
+def _users_database(settings: Mapping, store: Mapping, masked: bool) -> dict:
+    """The portal's (Authelia's) users_database.yml: argon2id hashes, or the mask in a rendering meant to be read."""
     groups = list(settings.get("auth_groups") or DEFAULT_AUTH_GROUPS)
     users = portal_users(settings.get("users") or {}, groups, store)
     if masked:
@@ -203,8 +206,7 @@ def _users_file(root: str, catalog: Mapping, settings: Mapping, store: Mapping, 
             user["password"] = MASK
     else:
         database = users_database(users, groups, store[SALT_STORE_NAME])
-    user, group = _owner(catalog, settings, "authelia")
-    return _file(f"{root}/authelia/users_database.yml", to_yaml(database), (user, group, "0600"), "authelia", True)
+    return database
 
 
 def _file(path: str, content: str, ownership: tuple[str, str, str], service: str, secret: bool) -> dict:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, VPN_GATEWAY
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, PLATFORM_ROLES, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
     DEFAULT_ENTRY_BIND_ADDRESS,
     DEFAULT_ENTRY_PORTS,
@@ -27,12 +27,6 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory imp
 #: Segments whose services may not open connections out (no gateway).
 INTERNAL_SEGMENTS = ("data",)
 DEFAULT_AUTH_GROUPS = ("admins", "users")
-#: The service that receives users' traffic and reaches every routed service.
-ENTRY_PROXY = "traefik"
-#: The load balancer in front of a routed service that runs several copies.
-LOAD_BALANCER = "haproxy"
-#: The intrusion detection whose local API Traefik's bouncer plugin asks.
-INTRUSION_DETECTION = "crowdsec"
 #: Services the catalog no longer carries: the cause and what to do instead.
 RETIRED = {
     "overseerr": (
@@ -78,7 +72,14 @@ def replica_name(name: str, index: int) -> str:
 
 def balancer_port(catalog: Mapping) -> int:
     """The port of the load balancer's front end for replicated services (its ``http`` port)."""
-    return int(catalog[LOAD_BALANCER]["ports"].get("http", 8080))
+    return int(catalog[player(catalog, "load_balancer")]["ports"].get("http", 8080))
+
+
+def played_by(plan: Mapping, role: str) -> str | None:
+    """The planned service that plays ``role`` (one of PLATFORM_ROLES), or None when the plan has none."""
+    if role not in PLATFORM_ROLES:
+        raise ValueError(f"{role} is not a platform role; the roles are {', '.join(PLATFORM_ROLES)}")
+    return plan["platform"].get(role)
 
 
 def replicated(plan: Mapping, name: str) -> bool:
@@ -110,6 +111,8 @@ class _Planner:
         self.overrides = inventory.get("services") or {}
         self.domain = str(inventory.get("domain") or "")
         self.segment_driver = inventory.get("segment_driver") or "bridge"
+        # Who plays each platform role in the catalog (planned or not): the entry proxy, the VPN gateway...
+        self.players = {role: player(catalog, role) for role in PLATFORM_ROLES}
 
     def problem(self, variable: str, cause: str, todo: str) -> None:
         self.problems.append(f"Cannot plan {variable}: {cause}. {todo}")
@@ -182,7 +185,7 @@ class _Planner:
                 chosen.append(name)
         for name in chosen:
             for dependency in self.catalog[name]["depends_on"]:
-                if dependency == VPN_GATEWAY and self.catalog[name]["network_mode"] == "vpn":
+                if dependency == self.players["vpn_gateway"] and self.catalog[name]["network_mode"] == "vpn":
                     continue  # without the gateway, the service joins its own segments
                 if dependency not in chosen:
                     self.problem(
@@ -269,7 +272,7 @@ class _Planner:
                             addresses[segment] = address
                 copies.append(addresses)
             version = str((self.overrides.get(name) or {}).get("version", service["version"]))
-            behind = service["network_mode"] == "vpn" and VPN_GATEWAY in enabled
+            behind = service["network_mode"] == "vpn" and self.players["vpn_gateway"] in enabled
             services[name] = {
                 "host": host,
                 "layer": service["layer"],
@@ -286,7 +289,7 @@ class _Planner:
                 # "vpn": in the VPN gateway's namespace, reached at the gateway's addresses.
                 "network_mode": "vpn" if behind else "",
             }
-            if name == VPN_GATEWAY:
+            if name == self.players["vpn_gateway"]:
                 # Whether the gateway asks the provider to forward a port (mediastack_vpn.port_forwarding).
                 services[name]["port_forwarding"] = self.inventory.get("vpn_port_forwarding") is True
         routes = self.routes(services)
@@ -310,6 +313,8 @@ class _Planner:
             "services": dict(sorted(services.items())),
             "routes": routes,
             "flows": self.flows(services),
+            # The planned service playing each platform role the plan has (played_by answers).
+            "platform": {role: name for role, name in self.players.items() if name in services},
         }
         if self.problems:
             raise PlanError(self.problems)
@@ -354,20 +359,21 @@ class _Planner:
                     )
 
     def check_load_balancer(self, services: Mapping) -> None:
-        """A routed service with several copies is reached through HAProxy, which must reach each."""
+        """A routed service with several copies is reached through the load balancer, which must reach each."""
+        balancer = self.players["load_balancer"]
         for name, service in sorted(services.items()):
             if service["replicas"] == 1 or service["route"] is None:
                 continue
-            if LOAD_BALANCER not in services:
+            if balancer not in services:
                 self.problem(
-                    f"mediastack_services.{LOAD_BALANCER}.enabled",
-                    f"{name} runs {service['replicas']} copies behind its route, which needs {LOAD_BALANCER}",
-                    f"Enable {LOAD_BALANCER}, or set mediastack_services.{name}.replicas to 1",
+                    f"mediastack_services.{balancer}.enabled",
+                    f"{name} runs {service['replicas']} copies behind its route, which needs {balancer}",
+                    f"Enable {balancer}, or set mediastack_services.{name}.replicas to 1",
                 )
-            elif not set(service["segments"]) & set(services[LOAD_BALANCER]["segments"]):
+            elif not set(service["segments"]) & set(services[balancer]["segments"]):
                 self.problem(
                     f"mediastack_services.{name}.replicas",
-                    f"{LOAD_BALANCER} shares no segment with {name}",
+                    f"{balancer} shares no segment with {name}",
                     "Report this: the catalog entries disagree",
                 )
 
@@ -389,7 +395,7 @@ class _Planner:
         and HTTPS entry points at the inventory's bind address and ports, the container side
         staying on the entry points' own ports (so ACME's HTTP-01 request reaches ``web``). On
         macvlan segments Traefik's dmz address is the entry, and nothing is published."""
-        if name != ENTRY_PROXY or self.segment_driver != "bridge":
+        if name != self.players["entry_proxy"] or self.segment_driver != "bridge":
             return []
         address = self.inventory.get("entry_bind_address", DEFAULT_ENTRY_BIND_ADDRESS)
         ports = self.inventory.get("entry_ports", DEFAULT_ENTRY_PORTS)
@@ -421,16 +427,17 @@ class _Planner:
 
     def check_gateway(self, services: Mapping) -> None:
         """A service in the VPN gateway's namespace runs in the gateway's compose project."""
-        gateway = services.get(VPN_GATEWAY)
+        gateway_name = self.players["vpn_gateway"]
+        gateway = services.get(gateway_name)
         for name, service in sorted(services.items()):
             if service["network_mode"] != "vpn" or gateway is None:
                 continue
             if (service["host"], service["layer"]) != (gateway["host"], gateway["layer"]):
                 self.problem(
                     f"mediastack_services.{name}.host",
-                    f"{name} runs in the network namespace of {VPN_GATEWAY}, which runs on {gateway['host']}, "
+                    f"{name} runs in the network namespace of {gateway_name}, which runs on {gateway['host']}, "
                     f"not on {service['host']}",
-                    f"Place {name} and {VPN_GATEWAY} on the same host, or turn the VPN off (mediastack_features.vpn)",
+                    f"Place {name} and {gateway_name} on the same host, or turn the VPN off (mediastack_features.vpn)",
                 )
 
     def host_layers(self, services: Mapping) -> dict[str, dict]:
@@ -445,26 +452,28 @@ class _Planner:
     def flows(self, services: Mapping) -> list[dict]:
         """Connections the stack needs: proxy to routed services, services to their dependencies."""
         flows = []
-        proxies = [ENTRY_PROXY] if ENTRY_PROXY in services else []
-        balancer = services.get(LOAD_BALANCER)
+        entry, balancer_name = self.players["entry_proxy"], self.players["load_balancer"]
+        detection = self.players["intrusion_detection"]
+        proxies = [entry] if entry in services else []
+        balancer = services.get(balancer_name)
         for name, service in sorted(services.items()):
             route = service["route"]
             if route is not None and service["replicas"] > 1 and balancer is not None:
                 # Traefik reaches the load balancer, which reaches every copy.
                 port = balancer_port(self.catalog)
                 for proxy in proxies:
-                    flows.append(self._flow(proxy, LOAD_BALANCER, port, "route", services))
-                flows.append(self._flow(LOAD_BALANCER, name, route["port"], "replica", services))
+                    flows.append(self._flow(proxy, balancer_name, port, "route", services))
+                flows.append(self._flow(balancer_name, name, route["port"], "replica", services))
             elif route is not None:
                 for proxy in proxies:
                     flows.append(self._flow(proxy, name, route["port"], "route", services))
             for dependency in self.catalog[name]["depends_on"]:
                 if dependency in services and self.catalog[dependency]["port"]:
                     flows.append(self._flow(name, dependency, self.catalog[dependency]["port"], "dependency", services))
-        if proxies and INTRUSION_DETECTION in services:
-            # Traefik's bouncer plugin asks CrowdSec's local API about each client.
-            port = self.catalog[INTRUSION_DETECTION]["port"]
-            flows.append(self._flow(ENTRY_PROXY, INTRUSION_DETECTION, port, "bouncer", services))
+        if proxies and detection in services:
+            # The entry's bouncer plugin asks the intrusion detection's local API about each client.
+            port = self.catalog[detection]["port"]
+            flows.append(self._flow(entry, detection, port, "bouncer", services))
         return [flow for flow in flows if flow is not None]
 
     def _flow(self, source: str, target: str, port: int, reason: str, services: Mapping) -> dict | None:

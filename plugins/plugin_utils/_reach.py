@@ -14,12 +14,9 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
     PEER_PLACEHOLDER,
-    VPN_GATEWAY,
     joins,
 )
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replicated
-
-HOMEPAGE = "homepage"
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replicated
 
 
 def reach(plan: Mapping, source: str, target: str) -> str:
@@ -34,7 +31,7 @@ def reach(plan: Mapping, source: str, target: str) -> str:
 def backend_service(plan: Mapping, name: str) -> str:
     """The service whose addresses carry ``name``'s traffic: the VPN gateway for a service the plan
     runs in its namespace (``network_mode: vpn`` with the gateway planned), otherwise itself."""
-    return VPN_GATEWAY if behind_gateway(plan, name) else name
+    return played_by(plan, "vpn_gateway") if behind_gateway(plan, name) else name
 
 
 def open_without_sign_in(route: Mapping, path: str) -> bool:
@@ -57,9 +54,10 @@ def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
     dashboard = catalog[name]["dashboard"] or {}
     if not dashboard.get("widget") or dashboard.get("widget_needs"):
         return None
-    if HOMEPAGE in plan["services"] and not replicated(plan, name):
+    dashboard_service = played_by(plan, "dashboard")
+    if dashboard_service and not replicated(plan, name):
         try:
-            return f"http://{reach(plan, HOMEPAGE, backend_service(plan, name))}:{route['port']}"
+            return f"http://{reach(plan, dashboard_service, backend_service(plan, name))}:{route['port']}"
         except ValueError:
             pass
     api = dashboard.get("widget_api", "/")

@@ -10,13 +10,8 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
-    ENTRY_PROXY,
-    INTRUSION_DETECTION,
-    behind_gateway,
-)
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import HOMEPAGE, widget_url
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
 #: Characters of generated values: letters and digits only, safe in every config format.
@@ -34,10 +29,11 @@ def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
             owner, _dot, own = secret["name"].rpartition(".")
             names.add(f"{owner or service}.{own}")
     # CrowdSec registers the key Traefik's bouncer plugin presents (its own bouncer_key, as a rule).
-    names.update(secret["name"] for secret in file_secrets(ENTRY_PROXY, plan))
-    if "authelia" in plan["services"] or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
+    names.update(secret["name"] for secret in file_secrets(played_by(plan, "entry_proxy"), plan))
+    portal = played_by(plan, "portal")
+    if portal or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
         names.add(SALT_STORE_NAME)
-    if "authelia" in plan["services"]:
+    if portal:
         # The portal's first user while mediastack_users names nobody (_users.portal_users).
         names.add(FIRST_ADMIN_STORE_NAME)
     return sorted(names)
@@ -70,8 +66,6 @@ def widget_secrets(plan: Mapping, catalog: Mapping) -> list[dict]:
     return found
 
 
-#: The torrent client whose listen port the VPN gateway sets to the port the provider forwards.
-TORRENT_CLIENT = "qbittorrent"
 #: Where the VPN gateway finds the torrent client's WebUI password (its env file, from the store).
 TORRENT_WEBUI_VARIABLE = "QBITTORRENT_WEBUI_PASSWORD"
 
@@ -79,32 +73,35 @@ TORRENT_WEBUI_VARIABLE = "QBITTORRENT_WEBUI_PASSWORD"
 def gateway_secrets(plan: Mapping) -> list[dict]:
     """The VPN gateway's keys from the store: qBittorrent's WebUI password, with which its port
     forwarding command signs in to set the forwarded listen port (``_render.port_forwarding_command``)."""
-    gateway = plan["services"].get(VPN_GATEWAY) or {}
-    if not gateway.get("port_forwarding") or not behind_gateway(plan, TORRENT_CLIENT):
+    gateway = plan["services"].get(played_by(plan, "vpn_gateway")) or {}
+    client = played_by(plan, "torrent_client")
+    if not gateway.get("port_forwarding") or not client or not behind_gateway(plan, client):
         return []
-    return [{"name": f"{TORRENT_CLIENT}.webui_password", "env": TORRENT_WEBUI_VARIABLE}]
+    return [{"name": f"{client}.webui_password", "env": TORRENT_WEBUI_VARIABLE}]
 
 
 #: The file (in Traefik's secrets folder) of the key its bouncer plugin presents (``crowdsecLapiKeyFile``).
 BOUNCER_KEY_FILE = "bouncer_key"
 
 
-def file_secrets(plan_service: str, plan: Mapping) -> list[dict]:
+def file_secrets(plan_service: str | None, plan: Mapping) -> list[dict]:
     """``{name, file}`` of the secrets that reach ``plan_service`` as a file of its secrets folder
     and through no variable: Traefik's bouncer plugin reads the key CrowdSec registers for it
     (``crowdsec.bouncer_key``) from a file its options name, when both are planned."""
-    if plan_service != ENTRY_PROXY or not {ENTRY_PROXY, INTRUSION_DETECTION} <= set(plan["services"]):
+    detection = played_by(plan, "intrusion_detection")
+    if plan_service is None or plan_service != played_by(plan, "entry_proxy") or not detection:
         return []
-    return [{"name": f"{INTRUSION_DETECTION}.bouncer_key", "file": BOUNCER_KEY_FILE}]
+    return [{"name": f"{detection}.bouncer_key", "file": BOUNCER_KEY_FILE}]
 
 
 def environment_secrets(plan_service: str, catalog: Mapping, plan: Mapping | None = None) -> list[dict]:
     """The secrets that reach ``plan_service`` through its environment: its own, Homepage's widget
     keys, and the VPN gateway's password of the torrent client whose port it forwards."""
     own = [secret for secret in catalog[plan_service]["secrets"] if "env" in secret]
-    if plan is not None and plan_service == HOMEPAGE:
+    role = catalog[plan_service]["platform"]
+    if plan is not None and role == "dashboard":
         own = own + widget_secrets(plan, catalog)
-    if plan is not None and plan_service == VPN_GATEWAY:
+    if plan is not None and role == "vpn_gateway":
         own = own + gateway_secrets(plan)
     return own
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting_default
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
 
@@ -146,14 +146,15 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         "mylar3": None,
         "homepage": None,
     }
-    if "homepage" in services:
-        placed = services["homepage"]
+    dashboard = played_by(plan, "dashboard")
+    if dashboard:
+        placed = services[dashboard]
         config_root = str(settings.get("config_root") or setting_default("config_root")).rstrip("/")
         result["homepage"] = {
             "host": placed["host"],
             "layer": placed["layer"],
-            "containers": [replica_name("homepage", index) for index in range(int(placed.get("replicas", 1)))],
-            "keys_dir": f"{config_root}/homepage/{HOMEPAGE_KEYS_DIR}",
+            "containers": [replica_name(dashboard, index) for index in range(int(placed.get("replicas", 1)))],
+            "keys_dir": f"{config_root}/{dashboard}/{HOMEPAGE_KEYS_DIR}",
         }
     for app in servarr:
         wired = catalog[app]["configure"]

@@ -10,14 +10,13 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import VPN_GATEWAY, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import ENTRY_PROXY, behind_gateway, replica_name
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import peer_environment
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     HOMEPAGE_KEYS_DIR,
-    TORRENT_CLIENT,
     TORRENT_WEBUI_VARIABLE,
     environment_secrets,
     homepage_file_variable,
@@ -97,7 +96,7 @@ def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
         return []
     segments = {segment for name in behind for segment in plan["services"][name]["segments"]}
     for flow in plan["flows"]:
-        if {flow["from"], flow["to"]} & (behind | {VPN_GATEWAY}):
+        if {flow["from"], flow["to"]} & (behind | {played_by(plan, "vpn_gateway")}):
             segments.add(flow["segment"])
     cidrs = {plan["segments"][segment]["cidr"] for segment in segments if segment in plan["segments"]}
     return sorted(cidrs, key=ipaddress.ip_network)
@@ -165,32 +164,34 @@ def port_forwarding_environment(plan: Mapping, catalog: Mapping, settings: Mappi
     """The VPN gateway's port forwarding variables, when the plan asks for it: on, the provider's
     port forwarding code where ``mediastack_vpn.port_forwarding_provider`` names one (the custom
     provider), and the command that gives qBittorrent the forwarded port when it runs behind it."""
-    if not plan["services"][VPN_GATEWAY].get("port_forwarding"):
+    if not plan["services"][played_by(plan, "vpn_gateway")].get("port_forwarding"):
         return {}
     environment = {"VPN_PORT_FORWARDING": "on"}
     provider = (settings.get("vpn") or {}).get("port_forwarding_provider")
     if provider:
         environment["VPN_PORT_FORWARDING_PROVIDER"] = str(provider)
-    if behind_gateway(plan, TORRENT_CLIENT):
+    client = played_by(plan, "torrent_client")
+    if client and behind_gateway(plan, client):
         # Compose interpolates ``$`` in the compose file; ``$$`` reaches the container as one ``$``.
         # Both share the gateway's namespace, so qBittorrent's WebUI answers on the loopback address.
-        url = f"http://127.0.0.1:{catalog[TORRENT_CLIENT]['port']}"
-        command = port_forwarding_command(url, catalog[TORRENT_CLIENT]["configure"]["fields"]["username"])
+        url = f"http://127.0.0.1:{catalog[client]['port']}"
+        command = port_forwarding_command(url, catalog[client]["configure"]["fields"]["username"])
         environment["VPN_PORT_FORWARDING_UP_COMMAND"] = command.replace("$", "$$")
     return environment
 
 
-def inventory_secrets(settings: Mapping, name: str) -> dict:
+def inventory_secrets(catalog: Mapping, settings: Mapping, name: str) -> dict:
     """Secret variables a service takes from the inventory rather than the secrets store.
 
     Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns challenge,
     and the WireGuard keys the VPN provider issued (mediastack_vpn). They reach the service
     through its environment file, never its compose file.
     """
-    if name == VPN_GATEWAY:
+    role = catalog[name]["platform"]
+    if role == "vpn_gateway":
         return _variables(settings, VPN_SECRET_VARIABLES)
     acme = settings.get("acme") or {}
-    if name != ENTRY_PROXY or acme.get("challenge") != "dns":
+    if role != "entry_proxy" or acme.get("challenge") != "dns":
         return {}
     return {str(key): str(value) for key, value in (acme.get("dns_credentials") or {}).items()}
 
@@ -208,7 +209,7 @@ def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) 
     if entry["platform"] == "entry_proxy" and settings.get("acme_ca_bundle"):
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
-    if name == VPN_GATEWAY:
+    if entry["platform"] == "vpn_gateway":
         environment.update(_variables(settings, VPN_VARIABLES))
         environment.update(port_forwarding_environment(plan, catalog, settings))
         if vpn_outbound_subnets(plan, catalog):
@@ -254,7 +255,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["cap_add"] = sorted(entry["capabilities"])
     if entry["runs_as"] == "user":
         service["user"] = f"{puid}:{pgid}"
-    if environment_secrets(name, catalog, plan) or inventory_secrets(settings, name):
+    if environment_secrets(name, catalog, plan) or inventory_secrets(catalog, settings, name):
         service["env_file"] = [f"{config_root}/env/{name}.env"]
     volumes = _volumes(entry, settings, name, plan)
     if volumes:
@@ -265,7 +266,7 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
     if entry["healthcheck"]:
         service["healthcheck"] = {"test": list(entry["healthcheck"]), **HEALTHCHECK_TIMING}
     if behind_gateway(plan, name):
-        service["network_mode"] = f"service:{VPN_GATEWAY}"
+        service["network_mode"] = f"service:{played_by(plan, 'vpn_gateway')}"
     else:
         service["hostname"] = name
         service["networks"] = _networks(placed["addresses"])

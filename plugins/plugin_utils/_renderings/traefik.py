@@ -9,14 +9,13 @@ from collections.abc import Mapping
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_POINTS,
-    INTRUSION_DETECTION,
     balancer_port,
+    played_by,
     replicated,
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import BOUNCER_KEY_FILE
 
-CROWDSEC = INTRUSION_DETECTION
 #: The maintained CrowdSec bouncer for Traefik: a Traefik plugin, which Traefik loads at start.
 #: v1.7.1 is its newest release: tag v1.7.1 of maxlerebourg/crowdsec-bouncer-traefik-plugin is
 #: commit bef5dfa ("release v1.7.1 (#367)", 2026-07-31); its .traefik.yml declares a middleware
@@ -107,7 +106,7 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
         "providers": {"file": {"directory": "/etc/traefik/dynamic", "watch": True}},
         "certificatesResolvers": {CERT_RESOLVER: {"acme": resolver}},
     }
-    if CROWDSEC in plan["services"]:
+    if played_by(plan, "intrusion_detection"):
         static["experimental"] = bouncer_plugin_declaration(settings)
     return static
 
@@ -125,7 +124,7 @@ def bouncer_plugin_files(plan: Mapping, catalog: Mapping, settings: Mapping) -> 
     """The ``host_files`` of a local bouncer plugin source, when CrowdSec is planned: each of its
     files under the local plugins folder, where Traefik looks for the module's source
     (``src/<module>/``)."""
-    planned = player(catalog, "intrusion_detection") in plan["services"]
+    planned = played_by(plan, "intrusion_detection")
     files = (settings.get("crowdsec_bouncer_plugin") or {}) if planned else {}
     return {
         config_file(catalog, player(catalog, "entry_proxy"), PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(

@@ -808,11 +808,18 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
         ),
         pytest.param(
             catalog_of(
+                gate=sample(slot=60, platform="vpn_gateway"),
                 one=sample(network_mode="vpn", port=8080),
                 two=sample(slot=64, network_mode="vpn", port=8081, ports={"webui": 8080}),
             ),
             r"catalog/services/two\.yml: port 8080 is already used by one in the VPN namespace",
             id="vpn-port-twice",
+        ),
+        pytest.param(
+            catalog_of(one=sample(network_mode="vpn", port=8080)),
+            r"catalog/services/one\.yml: network_mode vpn joins the VPN gateway's namespace, but no service of the "
+            r"catalog plays vpn_gateway",
+            id="vpn-without-a-gateway",
         ),
         pytest.param(
             catalog_of(one=sample(), two=sample(slot=64, replicable=True, replica_slots=[63], healthcheck=HTTP_CHECK)),
@@ -888,7 +895,7 @@ def catalog_of(**entries: dict) -> dict[str, dict]:
         ),
         pytest.param(
             catalog_of(
-                gluetun=sample(slot=60, segments=["dmz"]),
+                gluetun=sample(slot=60, segments=["dmz"], platform="vpn_gateway"),
                 db=DB,
                 one=sample(network_mode="vpn", depends_on=["gluetun", "db"], peers={"DB_HOST": "{db.address}"}),
             ),
@@ -913,7 +920,7 @@ def test_a_declared_shared_secret_is_accepted():
 def test_peers_on_a_shared_segment_or_behind_the_vpn_gateway_are_accepted():
     entries = catalog_of(
         db=DB,
-        gluetun=sample(slot=60, segments=["dmz", "media"]),
+        gluetun=sample(slot=60, segments=["dmz", "media"], platform="vpn_gateway"),
         torrent=sample(slot=61, network_mode="vpn", port=8080, depends_on=["gluetun"]),
         one=sample(
             segments=["media", "data"],

@@ -62,6 +62,7 @@ EXTRA = {
     },
     "gluetun": {
         "layer": "content",
+        "platform": "vpn_gateway",
         "feature": "vpn",
         "image": "docker.io/qmcgaw/gluetun",
         "version": "v3.41.1",
@@ -72,6 +73,7 @@ EXTRA = {
     },
     "qbittorrent": {
         "layer": "content",
+        "platform": "torrent_client",
         "feature": "vpn",
         "image": "lscr.io/linuxserver/qbittorrent",
         "version": "5.2.3_v2.0.13-ls469",

@@ -161,7 +161,14 @@ def test_the_values_that_are_no_addresses_are_still_there():
 # -- on a small catalog: the VPN gateway, and a peer on no segment of the service ------------
 def small_catalog(**changes: dict) -> dict:
     entries = {
-        "gluetun": {"layer": "content", "image": "x/gluetun", "version": "1", "slot": 60, "segments": ["dmz", "media"]},
+        "gluetun": {
+            "layer": "content",
+            "platform": "vpn_gateway",
+            "image": "x/gluetun",
+            "version": "1",
+            "slot": 60,
+            "segments": ["dmz", "media"],
+        },
         "qbittorrent": {
             "layer": "content",
             "image": "x/qbittorrent",

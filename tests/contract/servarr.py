@@ -16,7 +16,10 @@ for the endpoints the collection's Servarr modules use:
   ``********`` back keeps the stored value; fields left out of a write get the template's value
   (as the apps rebuild settings from the fields sent). A download client whose fields name one its
   template lacks is refused (400): the apps drop such a field without a word, so a misspelt
-  category would leave the client on the app's default one. On create and update an enabled provider's
+  category would leave the client on the app's default one. A value is read as the apps read it
+  (``read_field``): a field whose template value is an integer takes the value's text parsed as one
+  (0 when it does not parse); a text or true/false field refuses a value of another JSON type (400).
+  On create and update an enabled provider's
   connection is tested unless ``forceSave=true``: the test fails when its host (``host`` field, or
   the host of ``baseUrl``) is in ``unreachable``.
 - Prowlarr app profiles; quality profiles (every quality present, cutoff allowed, every custom
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import re
 import threading
 import urllib.parse
 from pathlib import Path
@@ -221,6 +225,30 @@ def field(order: int, name: str, value=None, kind: str = "textbox", privacy: str
         "privacy": privacy,
         **extra,
     }
+
+
+INT32 = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def read_field(template_value, value):
+    """A sent field value as the apps' SchemaBuilder reads it into the settings property whose type
+    the template's value has: an int property takes the value's text parsed as an integer (.NET's
+    ``int.TryParse``: digits, a sign, spaces around), 0 when it does not parse or is missing; a text
+    or true/false property takes only a JSON value of its own type (the JSON deserializer refuses
+    any other: ValueError); other properties (lists, untyped) take the value as sent."""
+    if isinstance(template_value, bool):
+        if value is not None and not isinstance(value, bool):
+            raise ValueError(f"the JSON value could not be converted to a bool: {value!r}")
+        return value
+    if isinstance(template_value, int):
+        text = "" if value is None else ("True" if value is True else "False" if value is False else str(value))
+        number = int(text) if INT32.fullmatch(text) else 0
+        return number if -(2**31) <= number < 2**31 else 0
+    if isinstance(template_value, str):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"the JSON value could not be converted to a string: {value!r}")
+        return value
+    return value
 
 
 def fields(*specs) -> list:
@@ -832,16 +860,9 @@ class ServarrStandIn(StandIn):
         for key, value in body.items():
             if key in obj and key not in ("id", "fields", "implementation", "implementationName", "configContract"):
                 obj[key] = value
-        stored = {entry["name"]: entry["value"] for entry in (old or {}).get("fields", [])}
-        given = {entry["name"]: entry.get("value") for entry in body.get("fields") or []}
-        known = {entry["name"] for entry in obj["fields"]}
-        unknown = sorted(name for name in given if name not in known)
-        if kind == "downloadclient" and unknown:
-            return self.invalid(unknown[0], f"Unknown field of {implementation}: {unknown[0]}", given[unknown[0]])
-        for entry in obj["fields"]:
-            if entry["name"] in given:
-                value = given[entry["name"]]
-                entry["value"] = stored.get(entry["name"], "") if value == MASK else value
+        problem = self.read_fields(kind, obj, body, old)
+        if problem:
+            return problem
         if "appProfileId" in obj and obj["appProfileId"] not in self.store.get("appprofile", {}):
             return self.invalid("AppProfileId", "App Profile does not exist", obj["appProfileId"])
         if self.enabled(kind, obj) and not force:
@@ -857,6 +878,28 @@ class ServarrStandIn(StandIn):
             obj["id"] = old["id"]
             self.store[kind][old["id"]] = obj
         return 200, self.answer(kind, obj)
+
+    def read_fields(self, kind, obj, body, old):
+        """Set ``obj``'s fields from those of ``body`` as the app reads them; a 400 answer, or None.
+
+        A download client naming a field its template lacks is refused (see the module docstring)."""
+        stored = {entry["name"]: entry["value"] for entry in (old or {}).get("fields", [])}
+        given = {entry["name"]: entry.get("value") for entry in body.get("fields") or []}
+        known = {entry["name"] for entry in obj["fields"]}
+        unknown = sorted(name for name in given if name not in known)
+        if kind == "downloadclient" and unknown:
+            return self.invalid(
+                unknown[0], f"Unknown field of {obj['implementation']}: {unknown[0]}", given[unknown[0]]
+            )
+        for entry in obj["fields"]:
+            if entry["name"] in given:
+                value = given[entry["name"]]
+                value = stored.get(entry["name"], "") if value == MASK else value
+                try:
+                    entry["value"] = read_field(entry["value"], value)
+                except ValueError as error:
+                    return self.invalid(entry["name"], f"{entry['name']}: {error}", value)
+        return None
 
     def enabled(self, kind, obj) -> bool:
         """Whether the app tests the provider on save (its ``Enable``)."""

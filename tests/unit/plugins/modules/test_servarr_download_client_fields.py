@@ -1,12 +1,15 @@
-"""The download-client fields the collection sends each *arr app are that app's own field names.
+"""The download-client fields the collection sends each *arr app are that app's own field names,
+with values of the types the app reads.
 
 The apps' OpenAPI documents describe a provider's settings only as a generic ``fields`` array, so
-tests/fixtures/servarr-download-client-fields.yml holds each app's qBittorrent and SABnzbd field
-names, read from the apps' source (its header names the repository, path and commit). An app
-drops a field name it does not know without a word: a misspelt category field would leave the
-client on the app's default category and mix the apps' downloads. Checked here: the catalog, what
-the configure role sends for each shipped inventory, the contract stand-in's templates (which
-refuse any other name), and the module run with those fields against the stand-in.
+tests/fixtures/servarr-download-client-fields.yml holds each app's qBittorrent and SABnzbd fields
+as its ``/schema`` template lists them (name, property type, input type), read from the apps'
+source (its header names the repository, path and commit). An app drops a field name it does not
+know without a word: a misspelt category field would leave the client on the app's default
+category and mix the apps' downloads; a port sent as words would be read as 0. Checked here: the
+catalog, what the configure role sends for each shipped inventory, the contract stand-in's
+templates (which refuse any other name, and read values as the apps do), and what the stand-in
+holds after the module ran with those fields.
 """
 
 from __future__ import annotations
@@ -25,7 +28,18 @@ from ....contract.servarr import APPS, ServarrStandIn, download_client_templates
 from ...shipped import CATALOG, INVENTORIES, ROOT, shipped
 from .harness import run_module
 
-FIELDS = yaml.safe_load((ROOT / "tests/fixtures/servarr-download-client-fields.yml").read_text(encoding="utf-8"))
+#: app -> implementation -> field -> (property type, input type), in the template's order.
+FIELDS = {
+    app: {
+        implementation: {name: tuple(declared.split()) for name, declared in fields.items()}
+        for implementation, fields in clients.items()
+    }
+    for app, clients in yaml.safe_load(
+        (ROOT / "tests/fixtures/servarr-download-client-fields.yml").read_text(encoding="utf-8")
+    ).items()
+}
+#: The JSON type (as Python decodes it) of a value the app holds in a property of each C# type.
+HELD_AS = {"string": str, "int": int, "bool": bool}
 SERVARR = sorted(name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "servarr")
 CLIENTS = sorted(
     name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "download_client"
@@ -97,12 +111,85 @@ def test_the_configure_role_sends_only_the_apps_own_field_names(inventory_name):
 
 
 @pytest.mark.parametrize("app", SERVARR)
-def test_the_stand_in_offers_the_apps_own_fields(app):
+def test_the_stand_in_offers_the_apps_own_fields_with_their_types(app):
     offered = {
-        template["implementation"]: [entry["name"] for entry in template["fields"]]
+        template["implementation"]: [
+            (entry["name"], type(entry["value"]), entry["type"]) for entry in template["fields"]
+        ]
         for template in download_client_templates(app)
     }
-    assert offered == FIELDS[app]
+    assert offered == {
+        implementation: [(name, HELD_AS[held], kind) for name, (held, kind) in fields.items()]
+        for implementation, fields in FIELDS[app].items()
+    }
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_the_catalog_gives_each_client_field_a_value_of_the_apps_type(client):
+    configure = CATALOG[client]["configure"]
+    for app in SERVARR:
+        declared = FIELDS[app][implementation(client)]
+        for name, value in (configure.get("fields") or {}).items():
+            assert type(value) is HELD_AS[declared[name][0]], (app, name, value)
+        # A secret field's value is a secret of the store, which holds text.
+        for name in configure.get("secret_fields") or {}:
+            assert declared[name][0] == "string", (app, name)
+
+
+def save(stand_in, changes: dict):
+    """POST a qBittorrent client made from the stand-in's template with ``changes`` to its fields."""
+    headers = {"X-Api-Key": stand_in.api_key, "Content-Type": "application/json"}
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    api = f"{stand_in.url}{stand_in.base}/downloadclient"
+    schema = urllib.request.Request(f"{api}/schema", headers=headers)  # noqa: S310 - loopback
+    with opener.open(schema, timeout=10) as answer:
+        template = next(entry for entry in json.loads(answer.read()) if entry["implementation"] == "QBittorrent")
+    fields = [dict(entry, value=changes.get(entry["name"], entry["value"])) for entry in template["fields"]]
+    body = dict(template, name="qBittorrent", fields=fields)
+    request = urllib.request.Request(f"{api}?forceSave=true", data=json.dumps(body).encode(), headers=headers)  # noqa: S310 - loopback
+    try:
+        with opener.open(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+@pytest.mark.parametrize(
+    ("changes", "held"),
+    [
+        pytest.param({"port": "8081"}, {"port": 8081}, id="a-number-as-text-is-read-as-the-number"),
+        pytest.param({"port": " -5 "}, {"port": -5}, id="spaces-and-a-sign-parse"),
+        pytest.param({"port": "eighty"}, {"port": 0}, id="text-that-is-no-number-is-read-as-0"),
+        pytest.param({"port": True}, {"port": 0}, id="true-for-a-number-is-read-as-0"),
+        pytest.param({"port": "99999999999"}, {"port": 0}, id="beyond-int32-is-read-as-0"),
+        pytest.param({"port": None}, {"port": 0}, id="null-for-a-number-is-read-as-0"),
+        pytest.param({"useSsl": True, "host": "qb"}, {"useSsl": True, "host": "qb"}, id="values-of-their-own-type"),
+    ],
+)
+def test_the_stand_in_reads_a_sent_value_as_the_app_does(changes, held):
+    with ServarrStandIn("sonarr") as stand_in:
+        status, _answer = save(stand_in, changes)
+        assert 200 <= status < 300
+        (stored,) = stand_in.items("downloadclient")
+        values = {entry["name"]: entry["value"] for entry in stored["fields"]}
+        assert {name: values[name] for name in held} == held
+        assert all(type(values[name]) is type(value) for name, value in held.items())
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"useSsl": "true"}, id="text-for-a-bool"),
+        pytest.param({"tvCategory": 5}, id="a-number-for-text"),
+        pytest.param({"host": ["qb"]}, id="a-list-for-text"),
+    ],
+)
+def test_the_stand_in_refuses_a_value_the_apps_json_reader_cannot_read(changes):
+    with ServarrStandIn("sonarr") as stand_in:
+        status, answer = save(stand_in, changes)
+        assert status == 400
+        assert answer[0]["propertyName"] == next(iter(changes))
+        assert stand_in.items("downloadclient") == []
 
 
 @pytest.mark.parametrize("app", SERVARR)
@@ -144,6 +231,13 @@ def test_the_module_files_each_apps_downloads_under_its_category(inventory_name)
             (stored,) = stand_in.items("downloadclient")
             values = {entry["name"]: entry["value"] for entry in stored["fields"]}
             assert values[category_field(app["service"], client["implementation"])] == app["category"]
+            # What the app holds: every field sent, with the value sent, of the property's type.
+            declared = FIELDS[app["service"]][client["implementation"]]
+            sent_plain = {name: value for name, value in fields.items() if name not in secret_names}
+            assert {name: values[name] for name in sent_plain} == sent_plain
+            assert {name: type(values[name]) for name in fields} == {
+                name: HELD_AS[declared[name][0]] for name in fields
+            }
             assert stand_in.violations == []
 
 

@@ -8,28 +8,13 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documentation fragments of newmedia.mediastack's Jellyfin modules."""
 
-    # Where Jellyfin is and how long to wait for it.
+    # Where Jellyfin is (the connection options are in the connection fragment).
     DOCUMENTATION = r"""
 options:
   url:
     description: Base URL of Jellyfin, for example C(http://jellyfin:8096).
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description:
-      - Seconds to wait for Jellyfin to answer before giving up. The first try is at once, the next
-        come two seconds apart, and none starts after this many seconds; C(0) tries once.
-        Refused credentials fail at once.
-    type: int
-    default: 120
 """
 
     # An API key, or an admin's user name and password.

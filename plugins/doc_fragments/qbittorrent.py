@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documentation fragments of newmedia.mediastack's qBittorrent modules."""
 
-    # Where the WebUI is, how to sign in, and how long to wait for it.
+    # Where the WebUI is and how to sign in.
     DOCUMENTATION = r"""
 options:
   url:
@@ -23,19 +23,4 @@ options:
     description: WebUI password (the one seeded into C(qBittorrent.conf)).
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description:
-      - Seconds to wait for the WebUI to answer before giving up. The first try is at once, the next
-        come two seconds apart, and none starts after this many seconds; C(0) tries once.
-        Refused credentials fail at once.
-    type: int
-    default: 120
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documentation fragments of newmedia.mediastack's SABnzbd modules."""
 
-    # Where SABnzbd is, its API key, and how long to wait for it.
+    # Where SABnzbd is and its API key.
     DOCUMENTATION = r"""
 options:
   url:
@@ -22,19 +22,4 @@ options:
     description: SABnzbd's API key (the one seeded into C(sabnzbd.ini)).
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description:
-      - Seconds to wait for SABnzbd to answer before giving up. The first try is at once, the next
-        come two seconds apart, and none starts after this many seconds; C(0) tries once.
-        Refused credentials fail at once.
-    type: int
-    default: 120
 """

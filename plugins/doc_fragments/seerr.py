@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documentation fragments of newmedia.mediastack's Seerr modules."""
 
-    # Where Seerr is, its API key, and how long to wait for it.
+    # Where Seerr is and its API key.
     DOCUMENTATION = r"""
 options:
   url:
@@ -19,19 +19,4 @@ options:
     description: Seerr's API key (sent as C(X-Api-Key)), the one the deploy seeds through the container's C(API_KEY).
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description:
-      - Seconds to wait for C(GET /api/v1/status) to answer before giving up. The first try is at once, the next
-        come two seconds apart, and none starts after this many seconds; C(0) tries once.
-        Refused credentials fail at once.
-    type: int
-    default: 120
 """

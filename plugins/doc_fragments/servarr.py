@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documentation fragments of newmedia.mediastack's Servarr modules."""
 
-    # Which app, where, and how long to wait for it.
+    # Which app, where, and its API key.
     DOCUMENTATION = r"""
 seealso:
   - name: Sonarr API
@@ -46,21 +46,6 @@ options:
         setting), sent as C(X-Api-Key).
     type: str
     required: true
-  validate_certs:
-    description: Verify the TLS certificate when O(url) uses HTTPS.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: int
-    default: 30
-  ready_timeout:
-    description:
-      - Seconds to wait for C(GET /api/vN/system/status) to answer before giving up. The first try is at once, the next
-        come two seconds apart, and none starts after this many seconds; C(0) tries once.
-        Refused credentials fail at once.
-    type: int
-    default: 120
 notes:
   - Everything the task names (tags, profiles, custom formats, qualities) is looked up by name
     before anything is written; a name the application does not have fails the task naming the

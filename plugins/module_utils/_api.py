@@ -1,14 +1,17 @@
 # Copyright: (c) 2026, newmedia.mediastack maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A small JSON-over-HTTP client shared by the wiring modules.
+"""What every module family that talks to an app shares: the connection options, the runner, and
+a small JSON-over-HTTP client.
 
-It speaks to one application (named in every error), returns parsed JSON, keeps cookies for
+The client speaks to one application (named in every error), returns parsed JSON, keeps cookies for
 applications that sign in with a session, and waits for readiness with a bounded number of tries.
-Nothing here imports Ansible's module machinery, so the logic is unit-testable on its own.
+The runner takes an AnsibleModule the caller built; nothing here imports Ansible's module machinery,
+so the logic is unit-testable on its own.
 """
 
 from __future__ import annotations
 
+import copy
 import http.cookiejar
 import json
 import time
@@ -18,7 +21,12 @@ import urllib.parse
 from ansible.module_utils.urls import Request, make_context
 
 
-class ApiError(Exception):
+class AppError(Exception):
+    """An expected failure of a task: its message names the app and what to fix. Each family's
+    error derives from it, and ``run`` reports it as the task's failure."""
+
+
+class ApiError(AppError):
     """A request failed; ``status`` is the HTTP status (0 when no answer came)."""
 
     def __init__(self, message: str, status: int = 0, body=None):
@@ -29,8 +37,32 @@ class ApiError(Exception):
 
 #: Seconds between two readiness tries.
 READY_DELAY_S = 2.0
-#: The readiness option of every module family: how long to wait for the app to answer.
-READY_TIMEOUT_SPEC = {"ready_timeout": {"type": "int", "default": 120}}
+#: The connection options of every module family (doc fragment ``connection``, and ``url`` in the
+#: family's own fragment): where the app is, TLS, the wait for each answer, and the readiness wait.
+CONNECTION_SPEC = {
+    "url": {"type": "str", "required": True},
+    "validate_certs": {"type": "bool", "default": True},
+    "timeout": {"type": "int", "default": 30},
+    "ready_timeout": {"type": "int", "default": 120},
+}
+
+
+def connection_spec(**credentials) -> dict:
+    """A new argument spec: the shared connection options, then the family's ``credentials``."""
+    return {**copy.deepcopy(CONNECTION_SPEC), **credentials}
+
+
+def run(module, work) -> None:
+    """A module's life once its arguments are parsed: ``work(params, check_mode)`` returns the
+    result (``changed``, ``diff`` and the module's own keys); an AppError fails the task with its
+    message; the diff is returned only when the task asks for one (``--diff``)."""
+    try:
+        result = work(module.params, module.check_mode)
+    except AppError as error:
+        module.fail_json(msg=str(error))
+    if not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)
 
 
 class Form(dict):

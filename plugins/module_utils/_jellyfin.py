@@ -20,7 +20,12 @@ import hashlib
 import posixpath
 import time
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
+    ApiClient,
+    ApiError,
+    AppError,
+    connection_spec,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import delta, diff, merged
 
 APP = "Jellyfin"
@@ -58,7 +63,7 @@ ENCODING_OPTIONS = {
 }
 
 
-class JellyfinError(Exception):
+class JellyfinError(AppError):
     """A failure that retrying does not fix; the message is the whole story."""
 
 
@@ -71,12 +76,7 @@ def connection_options(credentials: str | None = "either") -> dict:
     ``credentials``: ``"either"``, an API key or an admin's ``username`` and ``password`` (see
     ``CREDENTIAL_RULES``); ``"admin"``, ``username`` and ``password`` required; None, neither.
     """
-    options = {
-        "url": {"type": "str", "required": True},
-        "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "int", "default": 30},
-        **READY_TIMEOUT_SPEC,
-    }
+    options = connection_spec()
     if credentials:
         required = credentials == "admin"
         options["username"] = {"type": "str", "required": required}

@@ -18,10 +18,11 @@ import json
 import posixpath
 
 from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
-    READY_TIMEOUT_SPEC,
     ApiClient,
     ApiError,
+    AppError,
     Form,
+    connection_spec,
 )
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta
 
@@ -37,20 +38,16 @@ TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 
-class QbittorrentError(Exception):
+class QbittorrentError(AppError):
     """A failure that retrying does not fix; the message is the whole story."""
 
 
 def connection_options() -> dict:
     """The argument_spec entries every qBittorrent module shares."""
-    return {
-        "url": {"type": "str", "required": True},
-        "username": {"type": "str", "default": "admin"},
-        "password": {"type": "str", "required": True, "no_log": True},
-        "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "int", "default": 30},
-        **READY_TIMEOUT_SPEC,
-    }
+    return connection_spec(
+        username={"type": "str", "default": "admin"},
+        password={"type": "str", "required": True, "no_log": True},
+    )
 
 
 def login(client: ApiClient, username: str, password: str) -> None:

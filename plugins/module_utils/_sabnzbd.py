@@ -17,7 +17,12 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
+    ApiClient,
+    ApiError,
+    AppError,
+    connection_spec,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK
 
 APP = "SABnzbd"
@@ -45,7 +50,7 @@ ACCESS_REFUSED = "External internet access denied"
 KEY_REFUSED = ("API Key Required", "API Key Incorrect")
 
 
-class SabnzbdError(Exception):
+class SabnzbdError(AppError):
     """A failure retrying does not fix; the message is the whole story."""
 
 
@@ -90,13 +95,7 @@ def check_name(kind: str, name: str) -> str:
 
 def connection_options() -> dict:
     """The argument_spec entries every SABnzbd module shares."""
-    return {
-        "url": {"type": "str", "required": True},
-        "api_key": {"type": "str", "required": True, "no_log": True},
-        "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "int", "default": 30},
-        **READY_TIMEOUT_SPEC,
-    }
+    return connection_spec(api_key={"type": "str", "required": True, "no_log": True})
 
 
 class Sabnzbd:

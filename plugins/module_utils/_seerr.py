@@ -19,7 +19,12 @@ import posixpath
 import time
 import urllib.parse
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
+    ApiClient,
+    ApiError,
+    AppError,
+    connection_spec,
+)
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta, diff, masked, merged
 
 APP = "Seerr"
@@ -33,19 +38,13 @@ MAIN_OPTIONS = {
 KEY_HINT = "Check `api_key` (Seerr's key, mediastack_secrets['seerr.api_key'], the API_KEY the container starts with)"
 
 
-class SeerrError(Exception):
+class SeerrError(AppError):
     """A failure that retrying does not fix; the message is the whole story."""
 
 
 def connection_options() -> dict:
     """The argument_spec entries the Seerr modules share."""
-    return {
-        "url": {"type": "str", "required": True},
-        "api_key": {"type": "str", "required": True, "no_log": True},
-        "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "int", "default": 30},
-        **READY_TIMEOUT_SPEC,
-    }
+    return connection_spec(api_key={"type": "str", "required": True, "no_log": True})
 
 
 def pause(seconds: float) -> None:

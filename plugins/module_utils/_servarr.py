@@ -18,7 +18,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import READY_TIMEOUT_SPEC, ApiClient, ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import (
+    ApiClient,
+    ApiError,
+    AppError,
+    connection_spec,
+)
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run as run_module
 from ansible_collections.newmedia.mediastack.plugins.module_utils._diff import MASK, delta, diff, merged
 
 
@@ -63,7 +69,7 @@ WHAT = {
 SECRET_PRIVACY = frozenset({"password", "apiKey"})
 
 
-class ServarrError(Exception):
+class ServarrError(AppError):
     """A failure the task cannot get past; the message names the app, the object and the option.
 
     ``status`` is the HTTP status of the answer behind it (0 when there was none).
@@ -84,14 +90,10 @@ def argument_spec(state: bool = True, secrets: bool = True, provider: bool = Fal
     notifications, Prowlarr's applications): ``name``, ``implementation``, ``fields``,
     ``secret_fields``, ``tags`` and ``force_save``.
     """
-    spec = {
-        "app": {"type": "str", "required": True, "choices": sorted(APPS)},
-        "url": {"type": "str", "required": True},
-        "api_key": {"type": "str", "required": True, "no_log": True},
-        "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "int", "default": 30},
-        **READY_TIMEOUT_SPEC,
-    }
+    spec = connection_spec(
+        app={"type": "str", "required": True, "choices": sorted(APPS)},
+        api_key={"type": "str", "required": True, "no_log": True},
+    )
     if state:
         spec["state"] = {"type": "str", "choices": ["present", "absent"], "default": "present"}
     if secrets:
@@ -405,17 +407,13 @@ def outcome(changed: bool, before, after, ident, secrets=()) -> dict:
 
 
 def run(module, factory) -> None:
-    """A module's whole life: connect, wait, reconcile the object ``factory(client, params)`` makes, exit."""
-    params = module.params
-    try:
+    """A Servarr module's life: connect, wait, and reconcile the object ``factory(client, params)``
+    makes; the shared runner reports the result or the failure."""
+
+    def work(params: dict, check_mode: bool) -> dict:
         client = Servarr(params)
         client.wait(params["ready_timeout"])
-        resource = factory(client, params)
-        result = reconcile(
-            resource, params.get("state") or "present", module.check_mode, bool(params.get("update_secrets"))
-        )
-    except ServarrError as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+        state, update_secrets = params.get("state") or "present", bool(params.get("update_secrets"))
+        return reconcile(factory(client, params), state, check_mode, update_secrets)
+
+    run_module(module, work)

@@ -19,6 +19,7 @@ description:
   - The key is a secret. It is never part of the diff; register the result with C(no_log).
 extends_documentation_fragment:
   - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   check_mode:
@@ -87,9 +88,8 @@ api_key:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
-    JellyfinError,
     connect,
     connection_options,
     ensure_api_key,
@@ -103,14 +103,7 @@ def main():
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
-        result = ensure_api_key(connect(params), params["app"], params["state"], module.check_mode)
-    except (JellyfinError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, lambda params, check_mode: ensure_api_key(connect(params), params["app"], params["state"], check_mode))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.jellyfin
   - newmedia.mediastack.jellyfin.CREDENTIALS
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -114,11 +115,10 @@ encoding:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
     CREDENTIAL_RULES,
     HARDWARE_ACCELERATION,
-    JellyfinError,
     connect,
     connection_options,
     ensure_encoding,
@@ -147,13 +147,7 @@ def main():
         **CREDENTIAL_RULES,
         supports_check_mode=True,
     )
-    try:
-        result = ensure_encoding(connect(module.params), module.params, module.check_mode)
-    except (JellyfinError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, lambda params, check_mode: ensure_encoding(connect(params), params, check_mode))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.jellyfin
   - newmedia.mediastack.jellyfin.CREDENTIALS
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   check_mode:
@@ -110,11 +111,10 @@ library:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
     COLLECTION_TYPES,
     CREDENTIAL_RULES,
-    JellyfinError,
     connect,
     connection_options,
     ensure_library,
@@ -141,13 +141,7 @@ def main():
         **CREDENTIAL_RULES,
         supports_check_mode=True,
     )
-    try:
-        result = ensure_library(connect(module.params), module.params, module.check_mode)
-    except (JellyfinError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, lambda params, check_mode: ensure_library(connect(params), params, check_mode))
 
 
 if __name__ == "__main__":

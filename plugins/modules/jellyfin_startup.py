@@ -21,6 +21,7 @@ description:
   - "Only the C(Authorization: MediaBrowser ...) header is used, never the legacy token headers."
 extends_documentation_fragment:
   - newmedia.mediastack.jellyfin
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   check_mode:
@@ -93,9 +94,8 @@ version:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._jellyfin import (
-    JellyfinError,
     connection_options,
     ensure_startup,
 )
@@ -113,13 +113,7 @@ def main():
         enable_remote_access={"type": "bool", "default": True},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        result = ensure_startup(module.params, module.check_mode)
-    except (JellyfinError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, ensure_startup)
 
 
 if __name__ == "__main__":

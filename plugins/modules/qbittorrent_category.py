@@ -17,6 +17,7 @@ description:
     automatic torrent management the category's save path decides where the files land.
 extends_documentation_fragment:
   - newmedia.mediastack.qbittorrent
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -74,9 +75,8 @@ category:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent import (
-    QbittorrentError,
     connect,
     connection_options,
     ensure_category,
@@ -91,15 +91,12 @@ def main():
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
-        client = connect(params)
-        result = ensure_category(client, params["name"], params["save_path"], params["state"], module.check_mode)
-    except (QbittorrentError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(
+        module,
+        lambda params, check_mode: ensure_category(
+            connect(params), params["name"], params["save_path"], params["state"], check_mode
+        ),
+    )
 
 
 if __name__ == "__main__":

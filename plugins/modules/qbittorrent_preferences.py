@@ -24,6 +24,7 @@ description:
     number); list-valued keys such as C(bypass_auth_subnet_whitelist) also take a list.
 extends_documentation_fragment:
   - newmedia.mediastack.qbittorrent
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -91,9 +92,8 @@ preferences:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._qbittorrent import (
-    QbittorrentError,
     connect,
     connection_options,
     ensure_preferences,
@@ -107,16 +107,12 @@ def main():
         update_secrets={"type": "bool", "default": False},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        client = connect(module.params)
-        result = ensure_preferences(
-            client, module.params["preferences"], module.params["update_secrets"], module.check_mode
-        )
-    except (QbittorrentError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(
+        module,
+        lambda params, check_mode: ensure_preferences(
+            connect(params), params["preferences"], params["update_secrets"], check_mode
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ description:
     category's folder decides where finished jobs land.
 extends_documentation_fragment:
   - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -87,9 +88,9 @@ category:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
     Sabnzbd,
-    SabnzbdError,
     category_name,
     connection_options,
     ensure_category,
@@ -105,17 +106,13 @@ def main():
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    wanted = {"dir": params["dir"], "priority": params["priority"]}
-    try:
+
+    def work(params: dict, check_mode: bool) -> dict:
         category_name(params["name"])
-        api = Sabnzbd(params)
-        result = ensure_category(api, params["name"], wanted, params["state"], module.check_mode)
-    except SabnzbdError as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+        wanted = {"dir": params["dir"], "priority": params["priority"]}
+        return ensure_category(Sabnzbd(params), params["name"], wanted, params["state"], check_mode)
+
+    run(module, work)
 
 
 if __name__ == "__main__":

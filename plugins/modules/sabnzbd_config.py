@@ -24,6 +24,7 @@ description:
     has none or when O(update_secrets) is true.
 extends_documentation_fragment:
   - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -78,9 +79,9 @@ misc:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
     Sabnzbd,
-    SabnzbdError,
     connection_options,
     ensure_misc,
 )
@@ -93,14 +94,10 @@ def main():
         update_secrets={"type": "bool", "default": False},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        api = Sabnzbd(module.params)
-        result = ensure_misc(api, module.params["misc"], module.params["update_secrets"], module.check_mode)
-    except SabnzbdError as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(
+        module,
+        lambda params, check_mode: ensure_misc(Sabnzbd(params), params["misc"], params["update_secrets"], check_mode),
+    )
 
 
 if __name__ == "__main__":

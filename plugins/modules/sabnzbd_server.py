@@ -19,6 +19,7 @@ description:
     vaulted inventory and run the task with C(no_log).
 extends_documentation_fragment:
   - newmedia.mediastack.sabnzbd
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:
@@ -126,9 +127,9 @@ server:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._sabnzbd import (
     Sabnzbd,
-    SabnzbdError,
     check_server,
     connection_options,
     ensure_server,
@@ -154,16 +155,12 @@ def main():
         update_secrets={"type": "bool", "default": False},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
+
+    def work(params: dict, check_mode: bool) -> dict:
         check_server(params)
-        api = Sabnzbd(params)
-        result = ensure_server(api, params, module.check_mode)
-    except SabnzbdError as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+        return ensure_server(Sabnzbd(params), params, check_mode)
+
+    run(module, work)
 
 
 if __name__ == "__main__":

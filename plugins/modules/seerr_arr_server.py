@@ -20,6 +20,7 @@ description:
     O(update_secrets) is true.
 extends_documentation_fragment:
   - newmedia.mediastack.seerr
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   check_mode:
@@ -139,10 +140,9 @@ server:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._seerr import (
     ARR_KINDS,
-    SeerrError,
     connect,
     connection_options,
     ensure_arr_server,
@@ -175,14 +175,7 @@ def main():
         required_if=[("state", "present", ("arr_url", "arr_api_key", "quality_profile", "root_folder"))],
         supports_check_mode=True,
     )
-    params = module.params
-    try:
-        result = ensure_arr_server(connect(params), params["kind"], params, module.check_mode)
-    except (SeerrError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, lambda params, check_mode: ensure_arr_server(connect(params), params["kind"], params, check_mode))
 
 
 if __name__ == "__main__":

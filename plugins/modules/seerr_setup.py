@@ -24,6 +24,7 @@ description:
   - Once initialized with matching libraries and settings, nothing is written.
 extends_documentation_fragment:
   - newmedia.mediastack.seerr
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   check_mode:
@@ -99,9 +100,8 @@ initialized:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.newmedia.mediastack.plugins.module_utils._api import ApiError
+from ansible_collections.newmedia.mediastack.plugins.module_utils._api import run
 from ansible_collections.newmedia.mediastack.plugins.module_utils._seerr import (
-    SeerrError,
     connect,
     connection_options,
     ensure_setup,
@@ -123,13 +123,7 @@ def main():
         main_settings={"type": "dict"},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        result = ensure_setup(connect(module.params), module.params, module.check_mode)
-    except (SeerrError, ApiError) as error:
-        module.fail_json(msg=str(error))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run(module, lambda params, check_mode: ensure_setup(connect(params), params, check_mode))
 
 
 if __name__ == "__main__":

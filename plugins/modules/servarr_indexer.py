@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - newmedia.mediastack.servarr.SECRETS
   - newmedia.mediastack.servarr.FORCE_SAVE
   - newmedia.mediastack.servarr.PROVIDER
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:

@@ -21,6 +21,7 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.STATE
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:

@@ -20,6 +20,7 @@ description:
 extends_documentation_fragment:
   - newmedia.mediastack.servarr
   - newmedia.mediastack.servarr.SECRETS
+  - newmedia.mediastack.connection
   - newmedia.mediastack.attributes
 attributes:
   diff_mode:

@@ -38,8 +38,16 @@ FIELDS = {
         (ROOT / "tests/fixtures/servarr-download-client-fields.yml").read_text(encoding="utf-8")
     ).items()
 }
-#: The JSON type (as Python decodes it) of a value the app holds in a property of each C# type.
-HELD_AS = {"string": str, "int": int, "bool": bool}
+#: The C# property type whose values decode from JSON as each Python type (bool before int: a
+#: Python bool is an int).
+HELD_AS = {bool: "bool", int: "int", str: "string"}
+
+
+def held_as(value) -> str:
+    """The C# property type a JSON value of this kind fills: bool, int, string (else the Python type)."""
+    return next((name for kind, name in HELD_AS.items() if isinstance(value, kind)), type(value).__name__)
+
+
 SERVARR = sorted(name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "servarr")
 CLIENTS = sorted(
     name for name, entry in CATALOG.items() if (entry.get("configure") or {}).get("role") == "download_client"
@@ -114,12 +122,12 @@ def test_the_configure_role_sends_only_the_apps_own_field_names(inventory_name):
 def test_the_stand_in_offers_the_apps_own_fields_with_their_types(app):
     offered = {
         template["implementation"]: [
-            (entry["name"], type(entry["value"]), entry["type"]) for entry in template["fields"]
+            (entry["name"], held_as(entry["value"]), entry["type"]) for entry in template["fields"]
         ]
         for template in download_client_templates(app)
     }
     assert offered == {
-        implementation: [(name, HELD_AS[held], kind) for name, (held, kind) in fields.items()]
+        implementation: [(name, held, kind) for name, (held, kind) in fields.items()]
         for implementation, fields in FIELDS[app].items()
     }
 
@@ -130,7 +138,7 @@ def test_the_catalog_gives_each_client_field_a_value_of_the_apps_type(client):
     for app in SERVARR:
         declared = FIELDS[app][implementation(client)]
         for name, value in (configure.get("fields") or {}).items():
-            assert type(value) is HELD_AS[declared[name][0]], (app, name, value)
+            assert held_as(value) == declared[name][0], (app, name, value)
         # A secret field's value is a secret of the store, which holds text.
         for name in configure.get("secret_fields") or {}:
             assert declared[name][0] == "string", (app, name)
@@ -173,7 +181,7 @@ def test_the_stand_in_reads_a_sent_value_as_the_app_does(changes, held):
         (stored,) = stand_in.items("downloadclient")
         values = {entry["name"]: entry["value"] for entry in stored["fields"]}
         assert {name: values[name] for name in held} == held
-        assert all(type(values[name]) is type(value) for name, value in held.items())
+        assert {name: held_as(values[name]) for name in held} == {name: held_as(value) for name, value in held.items()}
 
 
 @pytest.mark.parametrize(
@@ -235,9 +243,7 @@ def test_the_module_files_each_apps_downloads_under_its_category(inventory_name)
             declared = FIELDS[app["service"]][client["implementation"]]
             sent_plain = {name: value for name, value in fields.items() if name not in secret_names}
             assert {name: values[name] for name in sent_plain} == sent_plain
-            assert {name: type(values[name]) for name in fields} == {
-                name: HELD_AS[declared[name][0]] for name in fields
-            }
+            assert {name: held_as(values[name]) for name in fields} == {name: declared[name][0] for name in fields}
             assert stand_in.violations == []
 
 

@@ -1,0 +1,131 @@
+# Copyright: (c) 2026, newmedia.mediastack maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller side of newmedia.mediastack.platform_files (documented in plugins/modules).
+
+The one path by which the platform's folders and files reach a disk: the deploy writes them on the
+host, owned by each service's user; the render playbook writes them under a folder of the
+controller, every secret masked. The layout is computed once per host and run (its password hashes
+take seconds), the secrets store is read here, and no file's content or secret value is returned.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import StoreError, read_store, vault_of
+
+ARGUMENT_SPEC = {
+    "plan": {"type": "dict", "required": True},
+    "catalog": {"type": "dict", "required": True},
+    "settings": {"type": "dict", "required": True},
+    "host": {"type": "str", "required": True},
+    "secrets_path": {"type": "path"},
+    "render_dir": {"type": "path"},
+}
+#: Modes of what a rendering writes for review: readable, owned by whoever renders.
+RENDERED_DIRECTORY_MODE, RENDERED_FILE_MODE = "0755", "0644"
+
+
+class ActionModule(ActionBase):
+    """Write one host's folders and files: on the host (deploy), or under ``render_dir`` (render)."""
+
+    TRANSFERS_FILES = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("secrets_path", "render_dir")]
+        )
+        rendering = args["render_dir"] is not None
+        store = None
+        if not rendering:
+            if not args["secrets_path"]:
+                raise AnsibleActionFail("Give secrets_path (the deploy) or render_dir (a rendering, secrets masked).")
+            try:
+                store = read_store(args["secrets_path"], vault_of(self._loader))
+            except StoreError as error:
+                raise AnsibleActionFail(str(error)) from None
+        try:
+            layout = host_layout(args["plan"], args["catalog"], args["settings"], args["host"], store)
+        except (KeyError, ValueError) as error:
+            raise AnsibleActionFail(f"Cannot lay out the files of {args['host']}: {error}") from None
+        changed_files, changed_services, diffs = [], set(), []
+        for directory in layout["directories"]:
+            self._ensure_directory(task_vars, self._where(args, directory), rendering)
+        for item in layout["files"]:
+            written = self._write(task_vars, self._where(args, item), rendering)
+            if written.get("failed"):
+                # The copy's own message, never its arguments: a secret file's content is one of them.
+                raise AnsibleActionFail(f"Writing {item['path']} failed: {written.get('msg', 'no message')}")
+            if not written.get("changed"):
+                continue
+            changed_files.append(item["path"])
+            if item["secret"]:
+                path = item["path"]
+                diffs.append({"before_header": path, "after_header": path, "prepared": "(secret: not shown)\n"})
+                continue
+            if item["service"]:
+                changed_services.add(item["service"])
+            diffs += [entry for entry in _as_list(written.get("diff")) if entry]
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        result.update(
+            changed=bool(changed_files),
+            changed_files=changed_files,
+            changed_services=sorted(changed_services),
+            files=len(layout["files"]),
+            directories=len(layout["directories"]),
+        )
+        if self._task.diff and diffs:
+            result["diff"] = diffs
+        return result
+
+    @staticmethod
+    def _where(args: dict, item: dict) -> dict:
+        """``item`` at its place on the host, or under the render folder (``rendered_path``)."""
+        if args["render_dir"] is None:
+            return item
+        relative = rendered_path(item["path"], args["settings"])
+        return dict(item, path=f"{args['render_dir'].rstrip('/')}/{args['host']}/{relative}")
+
+    def _ensure_directory(self, task_vars, directory: dict, rendering: bool) -> None:
+        module_args = {"path": directory["path"], "state": "directory"}
+        if rendering:
+            module_args["mode"] = RENDERED_DIRECTORY_MODE
+        else:
+            module_args.update(owner=directory["owner"], group=directory["group"])
+            if directory["mode"]:
+                module_args["mode"] = directory["mode"]
+        answer = self._execute_module(module_name="ansible.legacy.file", module_args=module_args, task_vars=task_vars)
+        if answer.get("failed"):
+            message = answer.get("msg", "no message")
+            raise AnsibleActionFail(f"Creating the folder {directory['path']} failed: {message}")
+
+    def _write(self, task_vars, item: dict, rendering: bool) -> dict:
+        """The copy action's result for one file (content given inline, as ``copy: content``)."""
+        task = self._task.copy()
+        task.args = {"content": item["content"], "dest": item["path"]}
+        if rendering:
+            task.args["mode"] = RENDERED_FILE_MODE
+        else:
+            task.args.update(owner=item["owner"], group=item["group"], mode=item["mode"])
+            # A seed (an app's own config file with its first credentials) is written only where
+            # none exists: the app rewrites it, and later runs leave it alone.
+            task.args["force"] = not item.get("seed", False)
+        copy = self._shared_loader_obj.action_loader.get(
+            "ansible.legacy.copy",
+            task=task,
+            connection=self._connection,
+            play_context=self._play_context,
+            loader=self._loader,
+            templar=self._templar,
+            shared_loader_obj=self._shared_loader_obj,
+        )
+        return copy.run(task_vars=task_vars)
+
+
+def _as_list(diff) -> list:
+    if diff is None:
+        return []
+    return diff if isinstance(diff, list) else [diff]

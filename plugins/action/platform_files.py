@@ -14,7 +14,13 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import StoreError, read_store, vault_of
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import (
+    StoreError,
+    needed,
+    read_store,
+    vault_of,
+)
 
 ARGUMENT_SPEC = {
     "plan": {"type": "dict", "required": True},
@@ -45,6 +51,8 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail("Give secrets_path (the deploy) or render_dir (a rendering, secrets masked).")
             try:
                 store = read_store(args["secrets_path"], vault_of(self._loader))
+                names = required_secrets(args["plan"], args["catalog"])
+                store = needed(store, names, args["secrets_path"], self._task.check_mode)
             except StoreError as error:
                 raise AnsibleActionFail(str(error)) from None
         try:

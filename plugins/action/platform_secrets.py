@@ -48,7 +48,6 @@ class ActionModule(ActionBase):
             )
         result.update(
             changed=bool(added),
-            secrets=completed,
             added=added,
             encrypted=encrypted,
             diff={"before": {"names": sorted(store)}, "after": {"names": sorted(completed)}},

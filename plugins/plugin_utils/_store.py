@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The secrets store on the controller: a (vaulted) YAML mapping of ``service.name`` to value.
 
-Read by the two action plugins that need its values (platform_secrets completes it, platform_files
-writes the files that carry them), so no value travels through a task's result.
+Read where its values are used, and only there: the platform_secrets action completes it, the
+platform_files action writes the files that carry the values, and the platform_secrets lookup
+hands them to the module arguments that need them (API keys, passwords), so no value travels
+through a task's result or a registered variable.
 """
 
 from __future__ import annotations
@@ -58,3 +60,19 @@ def write_store(path: str, store: dict, vault: VaultLib) -> None:
     finally:
         os.close(handle)
     Path(temporary).replace(path)
+
+
+#: What a secret the store does not hold yet reads as in check mode, where nothing is generated.
+NOT_YET = "not-generated-in-check-mode"
+
+
+def needed(store: dict, names: list[str], path: str, check_mode: bool) -> dict:
+    """The store, holding every one of ``names``: in check mode a missing one reads as NOT_YET
+    (the run changes nothing, so nothing is generated); otherwise a missing one is an error."""
+    missing = [name for name in names if name not in store]
+    if missing and not check_mode:
+        raise StoreError(
+            f"The secrets store {path} holds no {', '.join(missing)}: run newmedia.mediastack.platform_secrets "
+            "with these names first (the stack and configure roles do)."
+        )
+    return {**store, **dict.fromkeys(missing, NOT_YET)}

@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TASKS = ROOT / "roles" / "configure" / "tasks"
 #: Tasks whose result or input is itself a secret value, and why.
 HIDDEN = {
-    "Read the platform's secrets": "the result is the secrets store",
     "Create a Jellyfin API key for each *arr app's library refresh": "the result holds the keys",
     "Create the Jellyfin API key of Homepage's widget": "the result holds the key",
     "Give Homepage the Jellyfin key for its widget": "the file's content is the key",
@@ -141,5 +140,5 @@ def test_configure_api_host_sends_every_call_from_that_one_host():
 
 
 def test_the_secrets_are_read_on_the_controller():
-    task = tasks()["Read the platform's secrets"]
+    task = tasks()["Generate the secrets the wiring needs that the store lacks"]
     assert (task["delegate_to"], task["run_once"]) == ("localhost", True)

@@ -13,6 +13,10 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._controller import (
+    PLATFORM_FILES_EXCLUSIVE,
+    PLATFORM_FILES_SPEC,
+)
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import (
@@ -22,14 +26,6 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import 
     vault_of,
 )
 
-ARGUMENT_SPEC = {
-    "plan": {"type": "dict", "required": True},
-    "catalog": {"type": "dict", "required": True},
-    "settings": {"type": "dict", "required": True},
-    "host": {"type": "str", "required": True},
-    "secrets_path": {"type": "path"},
-    "render_dir": {"type": "path"},
-}
 #: Modes of what a rendering writes for review: readable, owned by whoever renders.
 RENDERED_DIRECTORY_MODE, RENDERED_FILE_MODE = "0755", "0644"
 
@@ -42,7 +38,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("secrets_path", "render_dir")]
+            argument_spec=PLATFORM_FILES_SPEC, mutually_exclusive=PLATFORM_FILES_EXCLUSIVE
         )
         rendering = args["render_dir"] is not None
         store = None

@@ -7,19 +7,14 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import DEFAULT_LENGTH, complete
+from ansible_collections.newmedia.mediastack.plugins.module_utils._controller import PLATFORM_SECRETS_SPEC
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import complete
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import (
     StoreError,
     read_store,
     vault_of,
     write_store,
 )
-
-ARGUMENT_SPEC = {
-    "path": {"type": "path", "required": True},
-    "names": {"type": "list", "elements": "str", "required": True},
-    "length": {"type": "int", "default": DEFAULT_LENGTH},
-}
 
 
 class ActionModule(ActionBase):
@@ -30,7 +25,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=PLATFORM_SECRETS_SPEC)
         path = args["path"]
         vault = vault_of(self._loader)
         try:

@@ -109,23 +109,18 @@ directories:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._controller import (
+    PLATFORM_FILES_EXCLUSIVE,
+    PLATFORM_FILES_SPEC,
+    run_elsewhere,
+)
+
 
 def main():
     module = AnsibleModule(
-        argument_spec={
-            "plan": {"type": "dict", "required": True},
-            "catalog": {"type": "dict", "required": True},
-            "settings": {"type": "dict", "required": True},
-            "host": {"type": "str", "required": True},
-            "secrets_path": {"type": "path"},
-            "render_dir": {"type": "path"},
-        },
-        mutually_exclusive=[("secrets_path", "render_dir")],
-        supports_check_mode=True,
+        argument_spec=PLATFORM_FILES_SPEC, mutually_exclusive=PLATFORM_FILES_EXCLUSIVE, supports_check_mode=True
     )
-    # The action plugin of the same name does the work; reaching this code means the module was
-    # sent to a host on its own.
-    module.fail_json(msg="newmedia.mediastack.platform_files runs through its action plugin.")
+    run_elsewhere(module, "platform_files")
 
 
 if __name__ == "__main__":

@@ -86,19 +86,15 @@ encrypted:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._controller import (
+    PLATFORM_SECRETS_SPEC,
+    run_elsewhere,
+)
+
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "path": {"type": "path", "required": True},
-            "names": {"type": "list", "elements": "str", "required": True},
-            "length": {"type": "int", "default": 48, "no_log": False},
-        },
-        supports_check_mode=True,
-    )
-    # The action plugin of the same name does the work on the controller; reaching this code
-    # means the module was sent to a host on its own.
-    module.fail_json(msg="newmedia.mediastack.platform_secrets runs on the controller through its action plugin.")
+    module = AnsibleModule(argument_spec=PLATFORM_SECRETS_SPEC, supports_check_mode=True)
+    run_elsewhere(module, "platform_secrets")
 
 
 if __name__ == "__main__":

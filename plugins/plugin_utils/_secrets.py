@@ -10,13 +10,14 @@ from __future__ import annotations
 import secrets as _random
 from collections.abc import Mapping
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._controller import DEFAULT_SECRET_LENGTH
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import widget_url
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._users import FIRST_ADMIN_STORE_NAME, SALT_STORE_NAME
 
 #: Characters of generated values: letters and digits only, safe in every config format.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-DEFAULT_LENGTH = 48
+DEFAULT_LENGTH = DEFAULT_SECRET_LENGTH
 #: Seeds whose hashes take their salt from the platform's salt key (SALT_STORE_NAME).
 SALTED_SEEDS = ("qbittorrent",)
 

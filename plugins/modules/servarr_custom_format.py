@@ -34,20 +34,8 @@ options:
     description: The custom format's name in the application; defaults to the definition's C(name).
     type: str
 seealso:
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Scores the custom formats this module creates.
 """
 
 EXAMPLES = r"""

@@ -59,20 +59,8 @@ options:
   tags:
     description: Names of the tags that restrict the client to tagged items. Omit to leave them as they are.
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Creates the tags a download client names.
   - module: newmedia.mediastack.qbittorrent_category
     description: Creates the qBittorrent category a download client names.
   - module: newmedia.mediastack.sabnzbd_category

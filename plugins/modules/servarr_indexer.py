@@ -61,22 +61,10 @@ options:
     description: The name of the Prowlarr app profile the indexer uses (Prowlarr only; required to create one).
     type: str
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.prowlarr_application
     description: Lets Prowlarr add and sync the indexers instead.
+  - module: newmedia.mediastack.prowlarr_app_profile
+    description: Creates the Prowlarr app profile an indexer names.
 """
 
 EXAMPLES = r"""

@@ -50,20 +50,10 @@ options:
   tags:
     description: Names of the tags that restrict the notification to tagged items. Omit to leave them as they are.
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Creates the tags a notification names.
+  - module: newmedia.mediastack.jellyfin_api_key
+    description: Creates the Jellyfin API key a MediaBrowser notification signs in with.
 """
 
 EXAMPLES = r"""

@@ -53,19 +53,11 @@ options:
     default: {}
 seealso:
   - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
+    description: Creates the custom formats a profile scores.
   - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Names a quality profile as the default of its items (Lidarr, Readarr).
+  - module: newmedia.mediastack.seerr_arr_server
+    description: Names a quality profile for the requests Seerr sends.
 """
 
 EXAMPLES = r"""

@@ -57,20 +57,12 @@ options:
     type: list
     elements: str
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
+    description: Creates the quality profile a root folder names.
   - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Creates the tags a root folder names.
+  - module: newmedia.mediastack.seerr_arr_server
+    description: Names a root folder for the requests Seerr sends.
 """
 
 EXAMPLES = r"""

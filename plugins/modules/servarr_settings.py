@@ -49,20 +49,10 @@ options:
     type: dict
     default: {}
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_tag
-    description: Another part of a Servarr application's configuration.
+    description: Adds the root folders the media management settings apply to.
+  - module: newmedia.mediastack.servarr_download_client
+    description: Adds the download clients the download handling settings apply to.
 """
 
 EXAMPLES = r"""

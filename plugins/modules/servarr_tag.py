@@ -28,20 +28,14 @@ options:
     type: str
     required: true
 seealso:
-  - module: newmedia.mediastack.servarr_custom_format
-    description: Another part of a Servarr application's configuration.
   - module: newmedia.mediastack.servarr_download_client
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_indexer
-    description: Another part of a Servarr application's configuration.
+    description: Takes tags by label, as this module creates them.
   - module: newmedia.mediastack.servarr_notification
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_quality_profile
-    description: Another part of a Servarr application's configuration.
+    description: Takes tags by label, as this module creates them.
   - module: newmedia.mediastack.servarr_root_folder
-    description: Another part of a Servarr application's configuration.
-  - module: newmedia.mediastack.servarr_settings
-    description: Another part of a Servarr application's configuration.
+    description: Takes tags by label (Lidarr, Readarr), as this module creates them.
+  - module: newmedia.mediastack.prowlarr_application
+    description: Takes tags by label, as this module creates them.
 """
 
 EXAMPLES = r"""

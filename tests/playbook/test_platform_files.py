@@ -126,3 +126,14 @@ def test_the_deploy_writes_the_layout_once_and_puts_back_what_changed(platform):
     expected = next(item["content"] for item in layout["files"] if item["path"] == str(static))
     assert static.read_text(encoding="utf-8") == expected
     assert Path(seeded["path"]).read_text(encoding="utf-8") == "rewritten by the app\n"
+
+
+def test_check_mode_on_a_new_host_with_an_empty_store_writes_nothing(platform):
+    """The first run of a user who looks before deploying: no secret is generated yet (check mode),
+    so the store's missing values read as a placeholder, every file would be written, none is."""
+    folder, root, _store, layout = platform
+    (folder / "store.yml").write_text("{}\n", encoding="utf-8")
+    result, _output = play(folder, check=True)
+    assert result["changed"] is True
+    assert sorted(result["changed_files"]) == sorted(item["path"] for item in layout["files"])
+    assert not root.exists()

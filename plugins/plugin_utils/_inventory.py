@@ -484,12 +484,13 @@ def input_errors(hostvars: Mapping, host: str = "this host") -> list[str]:
 def preflight_errors(hostvars: Mapping, host: str = "this host", plan: Mapping | None = None) -> list[str]:
     """Every problem found in one host's variables; an empty list when the inventory is sound.
 
-    With ``plan``, also what needs it: on the host that publishes the entry (Traefik on bridge
-    segments), the checks of ``check_entry_host``.
+    With ``plan``, also what needs it: on the host that publishes the entry (the entry proxy, on
+    bridge segments), the checks of ``check_entry_host``.
     """
     errors = []
     if plan is not None:
-        traefik = plan.get("services", {}).get("traefik") or {}
-        if traefik.get("host") == host and traefik.get("published"):
-            errors += check_entry_host(hostvars, published_elsewhere(plan, host, "traefik"), host)
+        entry = (plan.get("platform") or {}).get("entry_proxy")
+        placed = plan.get("services", {}).get(entry) or {}
+        if placed.get("host") == host and placed.get("published"):
+            errors += check_entry_host(hostvars, published_elsewhere(plan, host, entry), host)
     return errors + input_errors(hostvars, host)

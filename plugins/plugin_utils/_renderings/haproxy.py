@@ -47,7 +47,7 @@ def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
 def haproxy_config(catalog: Mapping, plan: Mapping | None = None) -> str:
     """HAProxy's configuration: a health and metrics front end on its catalog port, and with
     ``plan``, the back ends of the routed services that run several copies."""
-    port = catalog["haproxy"]["port"]
+    port = catalog[player(catalog, "load_balancer")]["port"]
     return "\n".join(
         [
             "global",

@@ -28,7 +28,10 @@ def test_non_mapping_input_raises_a_filter_error(preflight):
 
 
 def test_the_plan_is_passed_on_to_the_checks_that_need_it(preflight):
-    plan = {"services": {"traefik": {"host": "lab1", "published": [{"published": 80}, {"published": 443}]}}}
+    plan = {
+        "services": {"traefik": {"host": "lab1", "published": [{"published": 80}, {"published": 443}]}},
+        "platform": {"entry_proxy": "traefik"},
+    }
     (error,) = preflight({"mediastack_entry_bind_address": "192.0.2.7"}, host="lab1", plan=plan)
     assert error.startswith("Invalid inventory variable mediastack_entry_bind_address for host lab1:")
     with pytest.raises(AnsibleFilterError, match=r"^preflight_errors: expected the plan \(a mapping\), got list"):

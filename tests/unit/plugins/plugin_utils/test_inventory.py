@@ -194,7 +194,7 @@ def entry_plan(**published):
     for name, ports in published.items():
         services[name] = {"host": "edge1", "published": [{"published": port} for port in ports]}
     services["far"] = {"host": "other", "published": [{"published": 8443}]}
-    return {"services": services}
+    return {"services": services, "platform": {"entry_proxy": "traefik"}}
 
 
 FACTS = {"ansible_all_ipv4_addresses": ["192.168.1.10", "10.10.4.1"], "ansible_all_ipv6_addresses": ["fd00::10"]}

@@ -610,8 +610,9 @@ def _check_configure_value(name: str, field: str, value: object, optional: bool)
         )
         wanted = "a mapping of API field names to strings"
     elif field == "import_triggers":
-        valid = isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
-        wanted = "a non-empty list of event names"
+        # Empty: the app has no Jellyfin (MediaBrowser) notification, so nothing asks Jellyfin to refresh.
+        valid = isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+        wanted = "a list of event names"
     else:
         valid = isinstance(value, str) and bool(value or optional)
         wanted = "a non-empty string"

@@ -158,6 +158,7 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         }
     for app in servarr:
         wired = catalog[app]["configure"]
+        notifies = bool(wired["import_triggers"])
         result["servarr"].append(
             {
                 "service": app,
@@ -186,7 +187,8 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                     }
                     for client in clients
                 ],
-                "jellyfin": seen_from(plan, catalog, app, "jellyfin") if jellyfin else None,
+                # Where the app tells Jellyfin to refresh: only an app with a Jellyfin notification.
+                "jellyfin": seen_from(plan, catalog, app, "jellyfin") if jellyfin and notifies else None,
                 "import_triggers": wired["import_triggers"],
                 "authentication": wired["authentication"],
                 "from_prowlarr": seen_from(plan, catalog, "prowlarr", app)["url"] if "prowlarr" in services else "",

@@ -413,6 +413,10 @@ def indexer_templates(app: str) -> list:
     ]
 
 
+#: The apps with the Emby / Jellyfin (MediaBrowser) notification.
+MEDIA_BROWSER_APPS = ("sonarr", "radarr", "lidarr")
+
+
 def notification_templates(app: str) -> list:
     webhook = fields(
         ("url", "", "url"),
@@ -421,7 +425,10 @@ def notification_templates(app: str) -> list:
         ("password", "", "password", "password"),
     )
     templates = [provider("Webhook", "Webhook", "WebhookSettings", webhook, link="https://wiki.servarr.com/webhook")]
-    if app != "prowlarr":
+    # Emby / Jellyfin: Sonarr, Radarr and Lidarr have it (Lidarr without the path mapping);
+    # Bookshelf, run as readarr, has none (see tests/fixtures/servarr-notification-fields.yml).
+    if app in MEDIA_BROWSER_APPS:
+        mapping = [("mapFrom", "", "textbox"), ("mapTo", "", "textbox")] if app != "lidarr" else []
         media_browser = fields(
             ("host", "localhost", "textbox"),
             ("port", 8096, "textbox"),
@@ -429,9 +436,8 @@ def notification_templates(app: str) -> list:
             ("urlBase", "", "textbox"),
             ("apiKey", "", "textbox", "apiKey"),
             ("notify", False, "checkbox"),
-            ("updateLibrary", False, "checkbox"),
-            ("mapFrom", "", "textbox"),
-            ("mapTo", "", "textbox"),
+            ("updateLibrary", app != "lidarr", "checkbox"),
+            *mapping,
         )
         templates.append(
             provider(

@@ -258,7 +258,8 @@ NOTIFICATIONS = [
             "fields": {"host": "jellyfin", "updateLibrary": True},
             "triggers": ["onReleaseImport", "onUpgrade"],
         },
-        {"fields": {"host": "jellyfin", "updateLibrary": True, "mapFrom": "/data", "mapTo": "/media"}},
+        # Lidarr's MediaBrowser notification has no path mapping (mapFrom, mapTo), unlike Sonarr's.
+        {"fields": {"host": "jellyfin", "updateLibrary": True, "urlBase": "/jellyfin", "notify": True}},
         id="lidarr-jellyfin",
     ),
     pytest.param(

@@ -55,9 +55,10 @@ class ActionModule(ActionBase):
             layout = host_layout(args["plan"], args["catalog"], args["settings"], args["host"], store)
         except (KeyError, ValueError) as error:
             raise AnsibleActionFail(f"Cannot lay out the files of {args['host']}: {error}") from None
-        changed_files, changed_services, diffs = [], set(), []
+        changed_directories, changed_files, changed_services, diffs = [], [], set(), []
         for directory in layout["directories"]:
-            self._ensure_directory(task_vars, self._where(args, directory), rendering)
+            if self._ensure_directory(task_vars, self._where(args, directory), rendering):
+                changed_directories.append(directory["path"])
         for item in layout["files"]:
             written = self._write(task_vars, self._where(args, item), rendering)
             if written.get("failed"):
@@ -75,7 +76,8 @@ class ActionModule(ActionBase):
             diffs += [entry for entry in _as_list(written.get("diff")) if entry]
         self._remove_tmp_path(self._connection._shell.tmpdir)
         result.update(
-            changed=bool(changed_files),
+            changed=bool(changed_files or changed_directories),
+            changed_directories=changed_directories,
             changed_files=changed_files,
             changed_services=sorted(changed_services),
             files=len(layout["files"]),
@@ -93,7 +95,8 @@ class ActionModule(ActionBase):
         relative = rendered_path(item["path"], args["settings"])
         return dict(item, path=f"{args['render_dir'].rstrip('/')}/{args['host']}/{relative}")
 
-    def _ensure_directory(self, task_vars, directory: dict, rendering: bool) -> None:
+    def _ensure_directory(self, task_vars, directory: dict, rendering: bool) -> bool:
+        """Create or correct one folder; whether it changed."""
         module_args = {"path": directory["path"], "state": "directory"}
         if rendering:
             module_args["mode"] = RENDERED_DIRECTORY_MODE
@@ -105,6 +108,7 @@ class ActionModule(ActionBase):
         if answer.get("failed"):
             message = answer.get("msg", "no message")
             raise AnsibleActionFail(f"Creating the folder {directory['path']} failed: {message}")
+        return bool(answer.get("changed"))
 
     def _write(self, task_vars, item: dict, rendering: bool) -> dict:
         """The copy action's result for one file (content given inline, as ``copy: content``)."""

@@ -83,6 +83,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_directories:
+  description: The folders this run created or gave back their owner or mode (or would, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [/opt/mediastack/env]
 changed_files:
   description: The files this run wrote (or would write, in check mode).
   returned: success

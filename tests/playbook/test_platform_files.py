@@ -109,19 +109,28 @@ def test_the_deploy_writes_the_layout_once_and_puts_back_what_changed(platform):
     # A second run changes nothing; a changed file is put back (each run takes tens of seconds,
     # so one deployed root serves every step).
     again, _output = play(folder)
-    assert (again["changed"], again["changed_files"], again["changed_services"]) == (False, [], [])
+    assert (again["changed"], again["changed_files"], again["changed_directories"], again["changed_services"]) == (
+        False,
+        [],
+        [],
+        [],
+    )
 
     static = root / "traefik" / "traefik.yaml"
     seeded = next(item for item in layout["files"] if item.get("seed"))
     static.write_text("edited by hand\n", encoding="utf-8")
+    (root / "env").chmod(0o755)  # the folder of the environment files is the deploy's 0700
     Path(seeded["path"]).write_text("rewritten by the app\n", encoding="utf-8")
 
     checked, _output = play(folder, check=True)
     assert checked["changed_files"] == [str(static)]
+    assert checked["changed_directories"] == [str(root / "env")]
     assert static.read_text(encoding="utf-8") == "edited by hand\n"
 
     fixed, _output = play(folder)
     assert fixed["changed_files"] == [str(static)]
+    assert fixed["changed_directories"] == [str(root / "env")]
+    assert on_disk(str(root / "env"))[2] == "0700"
     assert fixed["changed_services"] == ["traefik"]
     expected = next(item["content"] for item in layout["files"] if item["path"] == str(static))
     assert static.read_text(encoding="utf-8") == expected

@@ -17,6 +17,7 @@ from ansible_collections.newmedia.mediastack.plugins.module_utils._controller im
     PLATFORM_FILES_EXCLUSIVE,
     PLATFORM_FILES_SPEC,
 )
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import secret_settings
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._store import (
@@ -47,12 +48,13 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail("Give secrets_path (the deploy) or render_dir (a rendering, secrets masked).")
             try:
                 store = read_store(args["secrets_path"], vault_of(self._loader))
-                names = required_secrets(args["plan"], args["catalog"])
+                names = required_secrets(args["plan"])
                 store = needed(store, names, args["secrets_path"], self._task.check_mode)
             except StoreError as error:
                 raise AnsibleActionFail(str(error)) from None
         try:
-            layout = host_layout(args["plan"], args["catalog"], args["settings"], args["host"], store)
+            secrets = secret_settings(args["secrets"])
+            layout = host_layout(args["plan"], args["host"], store, secrets)
         except (KeyError, ValueError) as error:
             raise AnsibleActionFail(f"Cannot lay out the files of {args['host']}: {error}") from None
         changed_directories, changed_files, changed_services, diffs = [], [], set(), []
@@ -92,7 +94,7 @@ class ActionModule(ActionBase):
         """``item`` at its place on the host, or under the render folder (``rendered_path``)."""
         if args["render_dir"] is None:
             return item
-        relative = rendered_path(item["path"], args["settings"])
+        relative = rendered_path(item["path"], args["plan"]["settings"]["config_root"])
         return dict(item, path=f"{args['render_dir'].rstrip('/')}/{args['host']}/{relative}")
 
     def _ensure_directory(self, task_vars, directory: dict, rendering: bool) -> bool:

@@ -22,7 +22,6 @@ description:
   - No secret enters these documents; services read theirs from per-service environment files.
 extends_documentation_fragment:
   - newmedia.mediastack.plan
-  - newmedia.mediastack.plan.catalog
   - newmedia.mediastack.plan.host
 """
 
@@ -32,7 +31,7 @@ EXAMPLES = r"""
     content: "{{ item.value | to_nice_yaml(indent=2, sort_keys=false) }}"
     dest: "/srv/render/{{ item.key }}"
     mode: "0644"
-  loop: "{{ plan | newmedia.mediastack.host_files(catalog, settings, inventory_hostname) | dict2items }}"
+  loop: "{{ plan | newmedia.mediastack.host_files(inventory_hostname) | dict2items }}"
 """
 
 RETURN = r"""
@@ -46,9 +45,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
 
 
-def _host_files(plan, catalog, settings, host):
+def _host_files(plan, host):
     try:
-        return host_files(plan, catalog, settings, host)
+        return host_files(plan, host)
     except (KeyError, ValueError) as error:
         raise AnsibleFilterError(f"host_files: cannot render the files of {host}: {error}") from error
 

@@ -17,7 +17,6 @@ description:
     container addresses on the segment - and the shell script that creates them.
 extends_documentation_fragment:
   - newmedia.mediastack.plan
-  - newmedia.mediastack.plan.catalog
 options:
   host:
     description: The inventory name of the host.
@@ -41,7 +40,7 @@ options:
 EXAMPLES = r"""
 - name: Write the host's shim script
   ansible.builtin.copy:
-    content: "{{ (plan | newmedia.mediastack.macvlan_shim(catalog, inventory_hostname, interfaces)).script }}"
+    content: "{{ (plan | newmedia.mediastack.macvlan_shim(inventory_hostname, interfaces)).script }}"
     dest: /usr/local/sbin/mediastack-macvlan-shim
     mode: "0755"
 """
@@ -60,9 +59,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._shim import macvlan_shim
 
 
-def _macvlan_shim(plan, catalog, host, interfaces, parents=None):
+def _macvlan_shim(plan, host, interfaces, parents=None):
     try:
-        return macvlan_shim(plan, catalog, host, interfaces, parents)
+        return macvlan_shim(plan, host, interfaces, parents)
     except (KeyError, TypeError, ValueError) as error:
         raise AnsibleFilterError(f"macvlan_shim: cannot lay out the shim links of {host}: {error}") from error
 

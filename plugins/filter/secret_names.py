@@ -9,17 +9,16 @@ short_description: The secrets the planned services need
 version_added: 0.1.0
 author: newmedia.mediastack maintainers (@newmedia)
 description:
-  - Returns C(service.name) for every secret that the services of the plan declare in the
-    catalog, sorted; feed it to M(newmedia.mediastack.platform_secrets).
+  - Returns C(service.name) for every secret that the services of the plan declare (their
+    catalog entries' C(secrets)), sorted; feed it to M(newmedia.mediastack.platform_secrets).
 extends_documentation_fragment:
   - newmedia.mediastack.plan
-  - newmedia.mediastack.plan.catalog
 """
 
 EXAMPLES = r"""
 - name: List the secrets of the platform
   ansible.builtin.debug:
-    msg: "{{ mediastack_plan | newmedia.mediastack.secret_names(mediastack_catalog) }}"
+    msg: "{{ mediastack_plan | newmedia.mediastack.secret_names }}"
 """
 
 RETURN = r"""
@@ -34,11 +33,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 
 
-def _secret_names(plan, catalog):
+def _secret_names(plan):
     try:
-        return required_secrets(plan, catalog)
+        return required_secrets(plan)
     except (KeyError, TypeError) as error:
-        raise AnsibleFilterError(f"secret_names: the plan and catalog do not fit together: {error}") from error
+        raise AnsibleFilterError(f"secret_names: the plan lacks a fact: {error}") from error
 
 
 class FilterModule:

@@ -14,22 +14,16 @@ description:
     side reaches each app, where its peers reach it, its media kind, download category, root
     folder and library.
   - Fails, naming the inventory variable, when two apps would share a download category.
+  - The plan is all it reads; its settings give C(data_root) and C(download_categories) (app
+    name to category, from C(mediastack_download_categories)).
 extends_documentation_fragment:
   - newmedia.mediastack.plan
-  - newmedia.mediastack.plan.catalog
-options:
-  settings:
-    description:
-      - The rendering settings; C(data_root) and C(download_categories) (app name to category,
-        from C(mediastack_download_categories)) are read.
-    type: dict
-    required: true
 """
 
 EXAMPLES = r"""
 - name: Show what the apps will be wired with
   ansible.builtin.debug:
-    msg: "{{ mediastack_plan | newmedia.mediastack.wiring(mediastack_catalog, {'data_root': '/data'}) }}"
+    msg: "{{ mediastack_plan | newmedia.mediastack.wiring }}"
 """
 
 RETURN = r"""
@@ -46,13 +40,13 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._wiring import WiringError, wiring
 
 
-def _wiring(plan, catalog, settings):
+def _wiring(plan):
     try:
-        return wiring(plan, catalog, settings)
+        return wiring(plan)
     except WiringError as error:
         raise AnsibleFilterError(f"wiring: {error}") from None
     except (KeyError, TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"wiring: the plan and catalog do not fit together: {error}") from error
+        raise AnsibleFilterError(f"wiring: the plan lacks a fact: {error}") from error
 
 
 class FilterModule:

@@ -18,8 +18,7 @@ PLATFORM_SECRETS_SPEC = {
 }
 PLATFORM_FILES_SPEC = {
     "plan": {"type": "dict", "required": True},
-    "catalog": {"type": "dict", "required": True},
-    "settings": {"type": "dict", "required": True},
+    "secrets": {"type": "dict", "default": {}, "no_log": True},
     "host": {"type": "str", "required": True},
     "secrets_path": {"type": "path"},
     "render_dir": {"type": "path"},

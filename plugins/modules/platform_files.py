@@ -11,8 +11,8 @@ version_added: 0.1.0
 author: newmedia.mediastack maintainers (@newmedia)
 description:
   - The one path by which the platform's files reach a disk. It lays out the host's folders and
-    files from the plan (the layout of the P(newmedia.mediastack.host_layout#filter) filter, computed once), then
-    creates each folder and writes each file.
+    files from the plan, which carries every service's facts and the settings (computed once per
+    host and run), then creates each folder and writes each file.
   - For the deploy (O(secrets_path)), on the host, each folder and file owned by the user its
     service runs as; the values of the secrets store at O(secrets_path) on the controller go into
     the environment, secret, seed and users files. A seed file (an app's own configuration with
@@ -35,14 +35,15 @@ options:
     description: The plan (C(mediastack_plan), the result of the P(newmedia.mediastack.plan#filter) filter).
     type: dict
     required: true
-  catalog:
-    description: The service catalog (C(mediastack_catalog)).
+  secrets:
+    description:
+      - The inventory's settings (C(mediastack_render_settings)), of which only those holding
+        secrets the plan never carries are read; the portal's users (C(mediastack_users)), the VPN
+        provider's keys (C(mediastack_vpn)) and the DNS provider's credentials
+        (C(mediastack_acme.dns_credentials)).
+      - Everything else comes from O(plan). Never logged.
     type: dict
-    required: true
-  settings:
-    description: The rendering settings (C(mediastack_render_settings)), as the host gives them.
-    type: dict
-    required: true
+    default: {}
   host:
     description: The inventory host whose files these are.
     type: str
@@ -67,16 +68,14 @@ EXAMPLES = r"""
 - name: Write this host's folders, configuration and secrets
   newmedia.mediastack.platform_files:
     plan: "{{ mediastack_plan }}"
-    catalog: "{{ mediastack_catalog }}"
-    settings: "{{ mediastack_render_settings }}"
+    secrets: "{{ mediastack_render_settings }}"
     host: "{{ inventory_hostname }}"
     secrets_path: "{{ inventory_dir }}/mediastack-secrets.vault.yml"
 
 - name: Render them for review instead, every secret masked
   newmedia.mediastack.platform_files:
     plan: "{{ mediastack_plan }}"
-    catalog: "{{ mediastack_catalog }}"
-    settings: "{{ mediastack_render_settings }}"
+    secrets: "{{ mediastack_render_settings }}"
     host: "{{ inventory_hostname }}"
     render_dir: /tmp/render
   delegate_to: localhost

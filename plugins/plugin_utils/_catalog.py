@@ -535,10 +535,11 @@ def player(catalog: Mapping, role: str) -> str | None:
     return next((name for name, service in catalog.items() if service["platform"] == role), None)
 
 
-def config_file(catalog: Mapping, name: str, target: str, file: str) -> str:
+def config_file(services: Mapping, name: str, target: str, file: str) -> str:
     """The ``host_files`` path of ``file`` in the folder of ``name`` mounted at ``target``: its
-    config folder (``config/<name>/...``) or a relative volume (``config/<name>-<source>/...``)."""
-    for folder, mounted in own_folders(catalog[name]).items():
+    config folder (``config/<name>/...``) or a relative volume (``config/<name>-<source>/...``).
+    ``services`` are the catalog's entries or the plan's services, which carry the same mounts."""
+    for folder, mounted in own_folders(services[name]).items():
         if mounted == target:
             return f"config/{folder}/{file}"
     raise ValueError(f"{name} mounts none of its folders at {target}, where its image reads {file}")

@@ -325,6 +325,7 @@ INPUTS: tuple[Input, ...] = (
         default={},
         shown_default="each app's media kind",
         group="wiring",
+        setting="download_categories",
     ),
     Input(
         "mediastack_usenet_servers",
@@ -459,6 +460,7 @@ PLAYBOOK_VARIABLES = frozenset(
         "mediastack_plan_inventory",
         "mediastack_preflight_passed",
         "mediastack_render_settings",
+        "mediastack_sources",
         "mediastack_secrets",
     }
 )
@@ -524,7 +526,52 @@ def views(hostvars: Mapping) -> dict[str, dict[str, object]]:
     vpn = values["mediastack_vpn"]
     planner["vpn_port_forwarding"] = bool(vpn.get("port_forwarding", False)) if isinstance(vpn, Mapping) else False
     settings = {item.setting: values[item.name] for item in INPUTS if item.setting}
+    # The plan carries the settings (it stands alone), but never a secret's value.
+    planner["settings"] = public_settings(settings)
     return {"resolved": values, "planner": planner, "settings": settings}
+
+
+#: What the plan shows in place of a secret the inventory gives (a VPN key, a DNS credential).
+GIVEN_SECRET = "(given, never shown)"  # noqa: S105 - the placeholder, not a secret
+
+
+def _public(value: object, item: Input) -> object:
+    """``value`` of ``item`` with each secret option's value replaced by GIVEN_SECRET."""
+    if not isinstance(value, Mapping) or not item.options:
+        return _copy(value)
+    options = {option.name: option for option in item.options}
+    public = {}
+    for key, inner in value.items():
+        option = options.get(key)
+        if option is not None and option.secret:
+            public[key] = dict.fromkeys(inner, GIVEN_SECRET) if isinstance(inner, Mapping) else GIVEN_SECRET
+        else:
+            public[key] = _public(inner, option) if option is not None else _copy(inner)
+    return public
+
+
+def public_settings(settings: Mapping) -> dict[str, object]:
+    """The rendering settings a plan may carry: every setting with the table's default where
+    ``settings`` leave it out, an input that is a secret as a whole (the portal's users) left out,
+    and each secret option's value (``mediastack_vpn.private_key``, the names of
+    ``mediastack_acme.dns_credentials`` kept) shown as GIVEN_SECRET."""
+    public = {}
+    for item in INPUTS:
+        if not item.setting or item.secret:
+            continue
+        value = settings[item.setting] if item.setting in settings else _copy(item.default)
+        public[item.setting] = _public(value, item)
+    return public
+
+
+def secret_settings(settings: Mapping) -> dict[str, object]:
+    """The rendering settings that hold a secret anywhere, as given: what the files written from
+    the plan need beside it (the portal's users, the VPN keys, the DNS provider's credentials)."""
+    return {
+        item.setting: _copy(settings[item.setting])
+        for item in INPUTS
+        if item.setting and item.holds_secret and item.setting in settings
+    }
 
 
 # The checks every input gets from its row: type, range, choices, known keys.

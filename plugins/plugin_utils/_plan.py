@@ -13,10 +13,17 @@ Bad input raises PlanError with every problem found, each naming the inventory v
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LAYERS, PLATFORM_ROLES, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
+    LAYERS,
+    PLATFORM_ROLES,
+    own_folders,
+    player,
+)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import public_settings
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
     DEFAULT_ENTRY_BIND_ADDRESS,
     DEFAULT_ENTRY_PORTS,
@@ -51,6 +58,16 @@ SEGMENT_DRIVERS = ("bridge", "macvlan")
 #: Traefik's entry point behind each port of mediastack_entry_ports, and the port it listens on in
 #: its container (the static configuration binds the same).
 ENTRY_POINTS = {"http": ("web", 80), "https": ("websecure", 443)}
+#: Catalog fields the planner resolves into facts of its own (or only uses to place and address
+#: a service); every other field of a planned service's entry is one of its facts as it stands.
+RESOLVED_FIELDS = ("route", "version", "network_mode", "feature", "replicable", "replica_slots")
+#: Files read on the controller that renderings copy onto hosts, with what stands for "none".
+SOURCES = {
+    # A private ACME CA's certificate (mediastack_acme.ca_bundle), trusted by Traefik's ACME client.
+    "acme_ca_bundle": "",
+    # A local source of Traefik's CrowdSec bouncer plugin (mediastack_crowdsec_bouncer_plugin_source).
+    "crowdsec_bouncer_plugin": {},
+}
 
 
 class PlanError(ValueError):
@@ -70,9 +87,39 @@ def replica_name(name: str, index: int) -> str:
     return name if index == 0 else f"{name}-{index + 1}"
 
 
-def balancer_port(catalog: Mapping) -> int:
-    """The port of the load balancer's front end for replicated services (its ``http`` port)."""
-    return int(catalog[player(catalog, "load_balancer")]["ports"].get("http", 8080))
+def balancer_port(services: Mapping, balancer: str | None) -> int:
+    """The port of the load balancer's front end for replicated services (its ``http`` port):
+    ``services`` are the plan's or the catalog's, ``balancer`` the one playing the role."""
+    return int(services[balancer]["ports"].get("http", 8080))
+
+
+def front_port(plan: Mapping) -> int:
+    """The planned load balancer's front end port."""
+    return balancer_port(plan["services"], played_by(plan, "load_balancer"))
+
+
+def owner(service: Mapping, settings: Mapping) -> dict[str, str]:
+    """Who owns a service's folders and files: the user its image runs as where the catalog names
+    one (``image_user``), else the platform's user and group (mediastack_puid, mediastack_pgid)."""
+    image_user = str(service.get("image_user") or "")
+    if image_user:
+        user, _colon, group = image_user.partition(":")
+        return {"user": user, "group": group or user}
+    return {"user": str(settings["puid"]), "group": str(settings["pgid"])}
+
+
+def paths(service: Mapping, settings: Mapping) -> dict:
+    """Where a service's files live on its host: its config folder (none without a ``config``
+    mount), its env file, the compose file of its layer, and each folder of its own under the
+    configuration root (``<name>``, ``<name>-<source>``) with where it is mounted."""
+    root = str(settings["config_root"]).rstrip("/")
+    name = service["name"]
+    return {
+        "config": f"{root}/{name}" if service["config"] else "",
+        "env_file": f"{root}/env/{name}.env",
+        "compose_file": f"{root}/compose/{service['layer']}/compose.yaml",
+        "folders": {f"{root}/{folder}": target for folder, target in own_folders(service).items()},
+    }
 
 
 def played_by(plan: Mapping, role: str) -> str | None:
@@ -111,6 +158,10 @@ class _Planner:
         self.overrides = inventory.get("services") or {}
         self.domain = str(inventory.get("domain") or "")
         self.segment_driver = inventory.get("segment_driver") or "bridge"
+        # The rendering settings, every default applied (the inventory's are public already).
+        self.settings = public_settings(inventory.get("settings") or {})
+        given = inventory.get("sources") or {}
+        self.sources = {key: copy.deepcopy(given.get(key) or none) for key, none in SOURCES.items()}
         # Who plays each platform role in the catalog (planned or not): the entry proxy, the VPN gateway...
         self.players = {role: player(catalog, role) for role in PLATFORM_ROLES}
 
@@ -274,6 +325,10 @@ class _Planner:
             version = str((self.overrides.get(name) or {}).get("version", service["version"]))
             behind = service["network_mode"] == "vpn" and self.players["vpn_gateway"] in enabled
             services[name] = {
+                # The catalog's facts as they stand (its port, config mount, secrets, dashboard...).
+                **{key: copy.deepcopy(value) for key, value in service.items() if key not in RESOLVED_FIELDS},
+                "paths": paths(service, self.settings),
+                "owner": owner(service, self.settings),
                 "host": host,
                 "layer": service["layer"],
                 "image": service["image"],
@@ -315,6 +370,9 @@ class _Planner:
             "flows": self.flows(services),
             # The planned service playing each platform role the plan has (played_by answers).
             "platform": {role: name for role, name in self.players.items() if name in services},
+            # How the plan is rendered into files, defaults applied and no secret's value in them.
+            "settings": self.settings,
+            "sources": self.sources,
         }
         if self.problems:
             raise PlanError(self.problems)
@@ -460,7 +518,7 @@ class _Planner:
             route = service["route"]
             if route is not None and service["replicas"] > 1 and balancer is not None:
                 # Traefik reaches the load balancer, which reaches every copy.
-                port = balancer_port(self.catalog)
+                port = balancer_port(self.catalog, balancer_name)
                 for proxy in proxies:
                     flows.append(self._flow(proxy, balancer_name, port, "route", services))
                 flows.append(self._flow(balancer_name, name, route["port"], "replica", services))

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Who reaches whom, and at which address: the plan's segments read as routes between services.
 
-Pure functions over the plan (see _plan.py) and the catalog, shared by every rendering that names
+Pure functions over the plan (see _plan.py), shared by every rendering that names
 another service's address (Traefik's back ends, Authelia's stores, Prometheus' targets, the
 wiring, Homepage's widgets).
 """
@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import (
-    PEER_PLACEHOLDER,
-    joins,
-)
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import PEER_PLACEHOLDER
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replicated
 
 
@@ -40,7 +37,16 @@ def open_without_sign_in(route: Mapping, path: str) -> bool:
     return route["policy"] == "bypass" or any(re.search(pattern, path) for pattern in route["bypass_paths"])
 
 
-def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
+def joins(plan: Mapping, name: str) -> str:
+    """Which segments carry ``name``'s traffic, in words: its own, or the VPN gateway's."""
+    through = backend_service(plan, name)
+    segments = ", ".join(plan["services"][through]["segments"])
+    if through == name:
+        return f"{name} joins {segments}"
+    return f"{name} runs in {through}'s namespace, which joins {segments}"
+
+
+def widget_url(plan: Mapping, route: Mapping) -> str | None:
     """Where Homepage's widget for ``route`` sends its requests; None for a tile without a widget.
 
     A tile has none when its catalog entry names no widget, when the platform lacks a credential
@@ -51,7 +57,7 @@ def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
     through: behind a sign-in the widget would only ever read the portal's redirect.
     """
     name = route["service"]
-    dashboard = catalog[name]["dashboard"] or {}
+    dashboard = plan["services"][name]["dashboard"] or {}
     if not dashboard.get("widget") or dashboard.get("widget_needs"):
         return None
     dashboard_service = played_by(plan, "dashboard")
@@ -64,12 +70,12 @@ def widget_url(plan: Mapping, catalog: Mapping, route: Mapping) -> str | None:
     return f"https://{route['fqdn']}" if open_without_sign_in(route, api) else None
 
 
-def peer_environment(plan: Mapping, catalog: Mapping, name: str) -> dict[str, str]:
+def peer_environment(plan: Mapping, name: str) -> dict[str, str]:
     """The variables of ``name``'s catalog ``peers``, sorted, each template filled from the plan.
 
     ``{<peer>.address}`` is the address at which ``name`` reaches the peer on a segment both join:
     from the VPN gateway's namespace for a service in it, and at the gateway's address for a peer
-    in it. ``{<peer>.port}`` is the peer's catalog port. ValueError, naming both services and
+    in it. ``{<peer>.port}`` is the peer's port. ValueError, naming both services and
     their segments, where the plan lacks the peer or gives the two no segment in common.
     """
     services = plan["services"]
@@ -77,23 +83,23 @@ def peer_environment(plan: Mapping, catalog: Mapping, name: str) -> dict[str, st
 
     def fill(variable: str, match: re.Match) -> str:
         peer, value = match.groups()
-        if value == "port":
-            return str(catalog[peer]["port"])
-        backend = backend_service(plan, peer)
-        if peer not in services or backend not in services:
+        if peer not in services or backend_service(plan, peer) not in services:
             raise ValueError(
                 f"Cannot render {variable} for {name}: its peer {peer} is not planned. "
                 f"Enable {peer} (mediastack_services.{peer}.enabled)"
             )
+        if value == "port":
+            return str(services[peer]["port"])
+        backend = backend_service(plan, peer)
         try:
             return reach(plan, viewer, backend)
         except ValueError:
             raise ValueError(
-                f"Cannot render {variable} for {name}: {joins(catalog, name)}, and {joins(catalog, peer)}, so they "
+                f"Cannot render {variable} for {name}: {joins(plan, name)}, and {joins(plan, peer)}, so they "
                 "share no segment. Report this: the catalog entries disagree"
             ) from None
 
     return {
         variable: PEER_PLACEHOLDER.sub(lambda match, variable=variable: fill(variable, match), template)
-        for variable, template in sorted(catalog[name]["peers"].items())
+        for variable, template in sorted(services[name]["peers"].items())
     }

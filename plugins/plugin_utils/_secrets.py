@@ -22,17 +22,17 @@ DEFAULT_LENGTH = DEFAULT_SECRET_LENGTH
 SALTED_SEEDS = ("qbittorrent",)
 
 
-def required_secrets(plan: Mapping, catalog: Mapping) -> list[str]:
+def required_secrets(plan: Mapping) -> list[str]:
     """``service.name`` of every secret the planned services declare, sorted."""
     names = set()
-    for service in plan["services"]:
-        for secret in catalog[service]["secrets"]:
+    for service, placed in plan["services"].items():
+        for secret in placed["secrets"]:
             owner, _dot, own = secret["name"].rpartition(".")
             names.add(f"{owner or service}.{own}")
     # CrowdSec registers the key Traefik's bouncer plugin presents (its own bouncer_key, as a rule).
     names.update(secret["name"] for secret in file_secrets(played_by(plan, "entry_proxy"), plan))
     portal = played_by(plan, "portal")
-    if portal or any(catalog[service]["seed"] in SALTED_SEEDS for service in plan["services"]):
+    if portal or any(placed["seed"] in SALTED_SEEDS for placed in plan["services"].values()):
         names.add(SALT_STORE_NAME)
     if portal:
         # The portal's first user while mediastack_users names nobody (_users.portal_users).
@@ -54,14 +54,14 @@ def homepage_variable(service: str, secret: str) -> str:
     return f"HOMEPAGE_VAR_{service}_{secret}".upper().replace("-", "_")
 
 
-def widget_secrets(plan: Mapping, catalog: Mapping) -> list[dict]:
+def widget_secrets(plan: Mapping) -> list[dict]:
     """``{name, env}`` of every key Homepage's widgets read: one per credential of a routed tile."""
     found = []
     for route in plan["routes"]:
         service = route["service"]
-        if widget_url(plan, catalog, route) is None:
+        if widget_url(plan, route) is None:
             continue  # no widget shown, so Homepage needs none of its keys
-        dashboard = catalog[service]["dashboard"] or {}
+        dashboard = plan["services"][service]["dashboard"] or {}
         for secret in sorted(set((dashboard.get("widget_secrets") or {}).values())):
             found.append({"name": f"{service}.{secret}", "env": homepage_variable(service, secret)})
     return found
@@ -95,14 +95,15 @@ def file_secrets(plan_service: str | None, plan: Mapping) -> list[dict]:
     return [{"name": f"{detection}.bouncer_key", "file": BOUNCER_KEY_FILE}]
 
 
-def environment_secrets(plan_service: str, catalog: Mapping, plan: Mapping | None = None) -> list[dict]:
+def environment_secrets(plan_service: str, plan: Mapping) -> list[dict]:
     """The secrets that reach ``plan_service`` through its environment: its own, Homepage's widget
     keys, and the VPN gateway's password of the torrent client whose port it forwards."""
-    own = [secret for secret in catalog[plan_service]["secrets"] if "env" in secret]
-    role = catalog[plan_service]["platform"]
-    if plan is not None and role == "dashboard":
-        own = own + widget_secrets(plan, catalog)
-    if plan is not None and role == "vpn_gateway":
+    placed = plan["services"][plan_service]
+    own = [secret for secret in placed["secrets"] if "env" in secret]
+    role = placed["platform"]
+    if role == "dashboard":
+        own = own + widget_secrets(plan)
+    if role == "vpn_gateway":
         own = own + gateway_secrets(plan)
     return own
 
@@ -123,18 +124,17 @@ def complete(store: Mapping, names: list[str], length: int = DEFAULT_LENGTH) -> 
     return dict(sorted(completed.items())), added
 
 
-def service_environment(
-    plan_service: str, catalog: Mapping, store: Mapping, config_path: str, plan: Mapping | None = None
-) -> dict:
+def service_environment(plan_service: str, plan: Mapping, store: Mapping) -> dict:
     """What one service's env file and secret files hold.
 
     Returns ``{"env": {VAR: value}, "files": {name: value}}``: a variable ending in ``_FILE``
-    gets the path of a file under the service's config folder (``<config>/secrets/<name>``)
-    instead of the value, and the value goes into that file. Secrets marked ``seed`` reach the
-    app through its seeded config file instead; with ``plan``, Homepage also gets its widgets' keys.
+    gets the path of a file under the service's config mount (``<config>/secrets/<name>``, as
+    the container sees it) instead of the value, and the value goes into that file. Secrets
+    marked ``seed`` reach the app through its seeded config file instead.
     """
+    config_path = plan["services"][plan_service]["config"] or "/"
     env, files = {}, {}
-    for secret in environment_secrets(plan_service, catalog, plan):
+    for secret in environment_secrets(plan_service, plan):
         owner, _dot, own = secret["name"].rpartition(".")
         value = store[f"{owner or plan_service}.{own}"]
         if secret["env"].endswith("_FILE"):

@@ -8,7 +8,7 @@ the segment can. A second macvlan link on the same parent (mode bridge), holding
 address as /32, is a sibling of the containers' links: with a /32 route through it to each of the
 host's containers on that segment, the host reaches them, and nothing else changes.
 
-Pure functions on the plan, the catalog and the host's interface facts.
+Pure functions on the plan and the host's interface facts.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def segment_parents(plan: Mapping, host: str, interfaces: Sequence[Mapping], par
     return found
 
 
-def container_addresses(plan: Mapping, catalog: Mapping, host: str, segment: str) -> list[str]:
+def container_addresses(plan: Mapping, host: str, segment: str) -> list[str]:
     """The addresses of ``host``'s containers on ``segment``, every copy of each, in address order.
 
     A service in the VPN gateway's namespace has no address of its own: the gateway's carries it.
@@ -76,9 +76,7 @@ def container_addresses(plan: Mapping, catalog: Mapping, host: str, segment: str
     return [str(address) for address in sorted(found)]
 
 
-def shim_links(
-    plan: Mapping, catalog: Mapping, host: str, interfaces: Sequence[Mapping], parents: Mapping
-) -> list[dict]:
+def shim_links(plan: Mapping, host: str, interfaces: Sequence[Mapping], parents: Mapping) -> list[dict]:
     """One shim link per segment of ``host`` whose parent holds an address of the host in it.
 
     Each is ``{segment, name, parent, address, routes}``; ``present_as`` is how ``ip -o link``
@@ -90,7 +88,7 @@ def shim_links(
     for segment, parent in segment_parents(plan, host, interfaces, parents).items():
         network = ipaddress.IPv4Network(plan["segments"][segment]["cidr"])
         own = [ip for ip in _ipv4(devices.get(parent) or {}) if ip in network]
-        routes = container_addresses(plan, catalog, host, segment)
+        routes = container_addresses(plan, host, segment)
         if not own or not routes:
             continue
         name = shim_name(segment)
@@ -136,13 +134,11 @@ def shim_script(links: Sequence[Mapping]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def macvlan_shim(
-    plan: Mapping, catalog: Mapping, host: str, interfaces: Sequence[Mapping], parents: Mapping | None = None
-) -> dict:
+def macvlan_shim(plan: Mapping, host: str, interfaces: Sequence[Mapping], parents: Mapping | None = None) -> dict:
     """What the stack role sets up on ``host``: ``parents`` (segment -> parent interface),
     ``links`` (see shim_links) and ``script`` (see shim_script)."""
     parents = parents or {}
-    links = shim_links(plan, catalog, host, interfaces, parents)
+    links = shim_links(plan, host, interfaces, parents)
     return {
         "parents": segment_parents(plan, host, interfaces, parents),
         "links": links,

@@ -2,12 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The wiring plan: what the configure playbook sets up in each app, derived from the plan.
 
-Pure functions on plain data. Which apps are wired, and how their APIs name things, comes from
-each catalog entry's ``configure`` field. For every planned app that the collection wires, it says where the
-configuring side reaches the app (the Docker host that runs it, and the app's address and port there), where
-the app's peers reach it, the media kind it handles, the
-download category it files under, its root folder and its library. The configure playbook loops
-over these lists; nothing in it is written once per app.
+Pure functions of the plan alone. Which apps are wired, and how their APIs name things, comes from
+each planned service's ``configure`` fact (its catalog entry's ``configure`` field). For every
+planned app that the collection wires, it says where the configuring side reaches the app (the
+Docker host that runs it, and the app's address and port there), where the app's peers reach it,
+the media kind it handles, the download category it files under, its root folder and its library.
+The configure playbook loops over these lists; nothing in it is written once per app.
 
 Bad input raises WiringError naming the inventory variable.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import LIBRARIES
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting_default
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import HOMEPAGE_KEYS_DIR
@@ -32,12 +31,12 @@ class WiringError(ValueError):
     """The inventory asks for wiring that cannot work; the message names the variable."""
 
 
-def _implementation(catalog: Mapping, name: str) -> str:
-    return catalog[name]["configure"]["implementation"]
+def _implementation(plan: Mapping, name: str) -> str:
+    return plan["services"][name]["configure"]["implementation"]
 
 
-def _port(catalog: Mapping, name: str) -> int:
-    return int(catalog[name]["port"])
+def _port(plan: Mapping, name: str) -> int:
+    return int(plan["services"][name]["port"])
 
 
 def _reached(address: str, port: int) -> dict:
@@ -45,7 +44,7 @@ def _reached(address: str, port: int) -> dict:
     return {"address": address, "port": port, "url": f"http://{address}:{port}"}
 
 
-def endpoint(plan: Mapping, catalog: Mapping, name: str) -> dict:
+def endpoint(plan: Mapping, name: str) -> dict:
     """Where the configuring side reaches the app: from the Docker host that runs it.
 
     ``host`` is that inventory host (the VPN gateway's, for an app in the gateway's namespace);
@@ -57,24 +56,25 @@ def endpoint(plan: Mapping, catalog: Mapping, name: str) -> dict:
     placed = plan["services"][backend]
     for segment in CONFIGURE_SEGMENTS:
         if segment in placed["addresses"]:
-            return {"host": placed["host"], **_reached(placed["addresses"][segment], _port(catalog, name))}
+            return {"host": placed["host"], **_reached(placed["addresses"][segment], _port(plan, name))}
     raise WiringError(
         f"Cannot wire {name}: it joins none of the segments {', '.join(CONFIGURE_SEGMENTS)}, so nothing "
         "outside the data segment reaches it. Report this: the catalog entry is wrong"
     )
 
 
-def seen_from(plan: Mapping, catalog: Mapping, source: str, target: str) -> dict:
+def seen_from(plan: Mapping, source: str, target: str) -> dict:
     """The target's address, port and URL as ``source`` reaches it (through the VPN gateway if need be)."""
     backend = backend_service(plan, target)
     viewer = backend_service(plan, source)
-    return _reached(reach(plan, viewer, backend), _port(catalog, target))
+    return _reached(reach(plan, viewer, backend), _port(plan, target))
 
 
-def by_role(plan: Mapping, catalog: Mapping, role: str) -> list[str]:
+def by_role(plan: Mapping, role: str) -> list[str]:
     """The planned services whose catalog entry gives them ``role`` in the wiring, in slot order."""
-    named = [name for name in plan["services"] if (catalog[name]["configure"] or {}).get("role") == role]
-    return sorted(named, key=lambda name: catalog[name]["slot"])
+    services = plan["services"]
+    named = [name for name, placed in services.items() if (placed["configure"] or {}).get("role") == role]
+    return sorted(named, key=lambda name: services[name]["slot"])
 
 
 def categories(media: Mapping[str, str], overrides: Mapping) -> dict[str, str]:
@@ -108,15 +108,15 @@ def categories(media: Mapping[str, str], overrides: Mapping) -> dict[str, str]:
     return chosen
 
 
-def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+def wiring(plan: Mapping) -> dict:
     """What the configure playbook applies, for the planned apps only."""
-    services = plan["services"]
-    data_root = str(settings.get("data_root") or setting_default("data_root")).rstrip("/")
-    servarr = by_role(plan, catalog, "servarr")
-    downloaders = servarr + by_role(plan, catalog, "downloader")
-    media = {app: catalog[app]["configure"]["media"] for app in downloaders}
-    chosen = categories(media, settings.get("download_categories") or {})
-    clients = by_role(plan, catalog, "download_client")
+    services, settings = plan["services"], plan["settings"]
+    data_root = str(settings["data_root"]).rstrip("/")
+    servarr = by_role(plan, "servarr")
+    downloaders = servarr + by_role(plan, "downloader")
+    media = {app: services[app]["configure"]["media"] for app in downloaders}
+    chosen = categories(media, settings["download_categories"] or {})
+    clients = by_role(plan, "download_client")
     jellyfin = "jellyfin" in services
     result: dict = {
         "data_root": data_root,
@@ -132,8 +132,8 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
         "download_clients": [
             {
                 "service": name,
-                **endpoint(plan, catalog, name),
-                "implementation": _implementation(catalog, name),
+                **endpoint(plan, name),
+                "implementation": _implementation(plan, name),
                 # In the VPN gateway's namespace: qBittorrent is then bound to the tunnel's interface.
                 "behind_vpn": behind_gateway(plan, name),
             }
@@ -149,20 +149,19 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     dashboard = played_by(plan, "dashboard")
     if dashboard:
         placed = services[dashboard]
-        config_root = str(settings.get("config_root") or setting_default("config_root")).rstrip("/")
         result["homepage"] = {
             "host": placed["host"],
             "layer": placed["layer"],
             "containers": [replica_name(dashboard, index) for index in range(int(placed.get("replicas", 1)))],
-            "keys_dir": f"{config_root}/{dashboard}/{HOMEPAGE_KEYS_DIR}",
+            "keys_dir": f"{placed['paths']['config']}/{HOMEPAGE_KEYS_DIR}",
         }
     for app in servarr:
-        wired = catalog[app]["configure"]
+        wired = services[app]["configure"]
         notifies = bool(wired["import_triggers"])
         result["servarr"].append(
             {
                 "service": app,
-                **endpoint(plan, catalog, app),
+                **endpoint(plan, app),
                 "implementation": wired["implementation"],
                 "media": wired["media"],
                 "root_folder": f"{data_root}/media/{wired['media']}",
@@ -175,36 +174,36 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
                 "download_clients": [
                     {
                         "service": client,
-                        "implementation": _implementation(catalog, client),
+                        "implementation": _implementation(plan, client),
                         # host and port as the app reaches the client, which its fields take.
-                        **seen_from(plan, catalog, app, client),
+                        **seen_from(plan, app, client),
                         # What the app signs in with: plain fields, and secrets by store name.
-                        "fields": catalog[client]["configure"]["fields"],
+                        "fields": services[client]["configure"]["fields"],
                         "secret_fields": {
                             field: f"{client}.{secret}"
-                            for field, secret in catalog[client]["configure"]["secret_fields"].items()
+                            for field, secret in services[client]["configure"]["secret_fields"].items()
                         },
                     }
                     for client in clients
                 ],
                 # Where the app tells Jellyfin to refresh: only an app with a Jellyfin notification.
-                "jellyfin": seen_from(plan, catalog, app, "jellyfin") if jellyfin and notifies else None,
+                "jellyfin": seen_from(plan, app, "jellyfin") if jellyfin and notifies else None,
                 "import_triggers": wired["import_triggers"],
                 "authentication": wired["authentication"],
-                "from_prowlarr": seen_from(plan, catalog, "prowlarr", app)["url"] if "prowlarr" in services else "",
+                "from_prowlarr": seen_from(plan, "prowlarr", app)["url"] if "prowlarr" in services else "",
             }
         )
     if "prowlarr" in services:
         result["prowlarr"] = {
-            **endpoint(plan, catalog, "prowlarr"),
+            **endpoint(plan, "prowlarr"),
             # Prowlarr as each app reaches it; the apps share its segment, so one address serves all.
-            "from_apps": seen_from(plan, catalog, servarr[0], "prowlarr")["url"] if servarr else "",
+            "from_apps": seen_from(plan, servarr[0], "prowlarr")["url"] if servarr else "",
         }
     if jellyfin:
         kinds = [media[app] for app in servarr]
-        issued = (catalog["jellyfin"].get("dashboard") or {}).get("widget_issued") or {}
+        issued = (services["jellyfin"].get("dashboard") or {}).get("widget_issued") or {}
         result["jellyfin"] = {
-            **endpoint(plan, catalog, "jellyfin"),
+            **endpoint(plan, "jellyfin"),
             # The key file Homepage's Jellyfin widget reads, when both are planned.
             "homepage_key": next(iter(issued.values()), "") if result["homepage"] else "",
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
@@ -212,14 +211,14 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
     if "seerr" in services and jellyfin:
         requested = [app for app in servarr if app in SEERR_SERVERS]
         result["seerr"] = {
-            **endpoint(plan, catalog, "seerr"),
-            "jellyfin_url": seen_from(plan, catalog, "seerr", "jellyfin")["url"],
+            **endpoint(plan, "seerr"),
+            "jellyfin_url": seen_from(plan, "seerr", "jellyfin")["url"],
             "libraries": [LIBRARIES[media[app]]["name"] for app in requested],
             "servers": [
                 {
                     "kind": app,
-                    "name": catalog[app]["configure"]["implementation"],
-                    "url": seen_from(plan, catalog, "seerr", app)["url"],
+                    "name": services[app]["configure"]["implementation"],
+                    "url": seen_from(plan, "seerr", app)["url"],
                     "root_folder": f"{data_root}/media/{media[app]}",
                 }
                 for app in requested
@@ -231,6 +230,6 @@ def wiring(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
             "host": services["mylar3"]["host"],
             "comics_root": f"{data_root}/media/comics",
             "category": chosen["mylar3"],
-            "clients": {client: seen_from(plan, catalog, "mylar3", client)["url"] for client in clients},
+            "clients": {client: seen_from(plan, "mylar3", client)["url"] for client in clients},
         }
     return result

@@ -116,17 +116,19 @@ def test_lab_hosts_reach_the_registry_on_the_controllers_lan_address(first_run):
 # --- running an image the way its compose service runs it ------------------------------------
 
 
-def lab_plan(name: str) -> dict:
-    """The plan of one host carrying every layer, with the features `name` is deployed with."""
+def lab_plan(name: str, settings: dict) -> dict:
+    """The plan of one host carrying every layer, with the features `name` is deployed with, and
+    the rendering ``settings``."""
     feature = CATALOG[name]["feature"]
     features = {feature.lstrip("!"): not feature.startswith("!")} if feature else {}
     groups = ["mediastack", *(f"mediastack_{layer}" for layer in LAYERS)]
-    return build_plan(CATALOG, {"hosts": {HOST: groups}, "domain": "lab.test", "features": features})
+    inventory = {"hosts": {HOST: groups}, "domain": "lab.test", "features": features, "settings": settings}
+    return build_plan(CATALOG, inventory)
 
 
 def compose_service(name: str, settings: dict) -> dict:
     """The compose service the collection renders for `name`."""
-    return compose_project(lab_plan(name), CATALOG, settings, HOST, CATALOG[name]["layer"])["services"][name]
+    return compose_project(lab_plan(name, settings), HOST, CATALOG[name]["layer"])["services"][name]
 
 
 def owner(name: str, settings: dict) -> tuple[int, int]:
@@ -153,7 +155,7 @@ def prepare_host_folders(name: str, service: dict, settings: dict) -> None:
             source.mkdir(parents=True, exist_ok=True)
             os.chown(source, settings["puid"], settings["pgid"])
     folders = own_folders(CATALOG[name])
-    for relative, document in host_files(lab_plan(name), CATALOG, settings, HOST).items():
+    for relative, document in host_files(lab_plan(name, settings), HOST).items():
         folder, _slash, rest = relative.removeprefix("config/").partition("/")
         if relative.startswith("config/") and folder in folders:
             path = config_root / folder / rest

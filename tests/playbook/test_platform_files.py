@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 
 from ..unit.shipped import CATALOG, shipped
@@ -41,8 +42,7 @@ def play(folder: Path, check: bool = False) -> tuple[dict, str]:
                             "name": "Write the host's files",
                             "newmedia.mediastack.platform_files": {
                                 "plan": "{{ plan }}",
-                                "catalog": "{{ catalog }}",
-                                "settings": "{{ settings }}",
+                                "secrets": "{{ settings }}",
                                 "host": HOST,
                                 "secrets_path": str(folder / "store.yml"),
                             },
@@ -74,11 +74,12 @@ def fixture_platform(tmp_path):
     box = shipped("single-host")
     root = tmp_path / "root"
     settings = {**box.settings[HOST], "config_root": str(root), "puid": os.getuid(), "pgid": os.getgid()}
-    store = {name: f"known-{index:03d}-value" for index, name in enumerate(required_secrets(box.plan, CATALOG))}
+    plan = build_plan(CATALOG, {**box.planner, "settings": settings})
+    store = {name: f"known-{index:03d}-value" for index, name in enumerate(required_secrets(plan))}
     (tmp_path / "store.yml").write_text(yaml.safe_dump(store), encoding="utf-8")
-    variables = {"plan": box.plan, "catalog": CATALOG, "settings": settings}
+    variables = {"plan": plan, "settings": settings}
     (tmp_path / "vars.json").write_text(json.dumps(variables), encoding="utf-8")
-    layout = host_layout(box.plan, CATALOG, settings, HOST, store)
+    layout = host_layout(plan, HOST, store, settings)
     return tmp_path, root, store, layout
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import host_layout, rendered_path
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import SOURCES
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import required_secrets
 
 from ..unit.plugins.plugin_utils.test_render import SPECS, schema_era, validate
@@ -123,12 +124,14 @@ def deployed_layout(out: Path, host: str, store: dict | None) -> dict:
     """What the deploy writes on ``host`` of the rendered plan (default settings, as the shipped
     inventories keep them), with ``store`` as its secrets store."""
     plan = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))
-    return host_layout(plan, CATALOG, DEPLOY_SETTINGS, host, store)
+    # plan.yaml leaves out the files read on the controller; these inventories read none.
+    assert "sources" not in plan
+    return host_layout({**plan, "sources": SOURCES}, host, store, DEPLOY_SETTINGS)
 
 
 def known_store(plan: dict) -> dict:
     """A secrets store of the plan whose every value is distinct and easy to find."""
-    names = required_secrets(plan, CATALOG)
+    names = required_secrets(plan)
     return {name: f"known-{index:03d}-{name}-value" for index, name in enumerate(names)}
 
 
@@ -139,7 +142,7 @@ def test_every_file_the_deploy_writes_has_a_rendered_counterpart(inventory, requ
     rendered = set(files_under(out))
     for host in plan["hosts"]:
         deployed = deployed_layout(out, host, known_store(plan))["files"]
-        expected = {f"{host}/{rendered_path(item['path'], DEPLOY_SETTINGS)}" for item in deployed}
+        expected = {f"{host}/{rendered_path(item['path'], DEPLOY_SETTINGS['config_root'])}" for item in deployed}
         missing = sorted(expected - rendered)
         assert not missing, f"the deploy writes these, the rendering does not: {missing}"
         assert any(item["secret"] for item in deployed), host

@@ -93,8 +93,11 @@ BOUNCER_PLUGIN_SOURCE = ROOT / "tests" / "lab" / "standins" / "crowdsec-bouncer-
 START_TIMEOUT = 30.0
 
 
-def plan_and_catalog(**inventory_changes) -> tuple[dict, dict]:
-    """The single-host plan of the shipped catalog, every layer on one host, loopback segments."""
+def plan_and_catalog(
+    settings: Mapping | None = None, sources: Mapping | None = None, **inventory_changes
+) -> tuple[dict, dict]:
+    """The single-host plan of the shipped catalog, every layer on one host, loopback segments,
+    with the rendering ``settings`` and ``sources`` the plays hand the planner."""
     catalog = load_catalog(ROOT / "catalog/services")
     inventory = {
         "hosts": {
@@ -113,6 +116,8 @@ def plan_and_catalog(**inventory_changes) -> tuple[dict, dict]:
         "services": {},
         "auth_groups": ["admins", "users"],
         "cookie_domain": "",
+        "settings": dict(settings or {}),
+        "sources": dict(sources or {}),
     }
     inventory.update(inventory_changes)
     return build_plan(catalog, inventory), catalog
@@ -231,13 +236,12 @@ class Edge:
 
     def __init__(self, folder: Path, settings: Mapping | None = None, **inventory_changes):
         self.folder = folder
-        self.settings = dict(settings or {})
-        self.settings["crowdsec_bouncer_plugin"] = source_files(BOUNCER_PLUGIN_SOURCE, "the stand-in", [], 1 << 20)
-        self.plan, self.catalog = plan_and_catalog(**inventory_changes)
+        plugin = source_files(BOUNCER_PLUGIN_SOURCE, "the stand-in", [], 1 << 20)
+        self.plan, self.catalog = plan_and_catalog(settings, {"crowdsec_bouncer_plugin": plugin}, **inventory_changes)
         services = self.plan["services"]
         self.entry = services["traefik"]["addresses"]["dmz"]
-        self.static = traefik_static(self.plan, self.settings)
-        self.dynamic = traefik_dynamic(self.plan, self.catalog, self.settings)
+        self.static = traefik_static(self.plan)
+        self.dynamic = traefik_dynamic(self.plan)
         self.recorders: dict[str, Recorder] = {}
         self.process: subprocess.Popen | None = None
         self.portal = None
@@ -262,7 +266,7 @@ class Edge:
 
     def _serve_portal(self) -> None:
         parts = urlsplit(self.dynamic["middlewares"]["http"]["middlewares"]["authelia"]["forwardAuth"]["address"])
-        document = yaml.safe_load(yaml.safe_dump(authelia_configuration(self.plan, self.catalog, self.settings)))
+        document = yaml.safe_load(yaml.safe_dump(authelia_configuration(self.plan)))
         users = {"users": {USER: {"displayname": "Alice", "password": f"$plaintext${PASSWORD}", "groups": ["admins"]}}}
         app = authelia_standin.App(
             authelia_standin.parse_configuration(document),
@@ -303,7 +307,7 @@ class Edge:
         self.bouncer_options["crowdsecLapiKeyFile"] = str(self.folder / "bouncer_key")
         # The plugin's source, in the local plugins folder of Traefik's working directory.
         local = f"config/traefik-{PLUGINS_LOCAL.strip('/')}/"
-        for path, text in bouncer_plugin_files(self.plan, self.catalog, self.settings).items():
+        for path, text in bouncer_plugin_files(self.plan).items():
             target = self.folder / PLUGINS_LOCAL.strip("/") / path.removeprefix(local)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)

@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOG = load_catalog(ROOT / "catalog" / "services")
 #: The inventories the collection ships for users (single-host, multi-host) and for its lab.
 INVENTORIES = ("single-host", "lab", "lab-three", "multi-host")
-#: Settings of plan.yml no check here reads (left out): the ACME CA bundle is a file the lab writes
-#: (.lab/acme/ca.pem), read by a lookup that fails where the lab was never started.
-#: Settings of plan.yml read with a lookup of this collection, which Ansible's plugin loader cannot
-#: load in this process (no collection finder is installed): each is computed by the function the
-#: lookup calls, from the inventory variable plan.yml hands it, templated in the host's scope.
-LOOKUP_SETTINGS = {
+#: The sources of plan.yml (mediastack_sources), read with lookups. The ACME CA bundle is left out
+#: (empty): it is a file the lab writes (.lab/acme/ca.pem), read by a lookup that fails where the
+#: lab was never started. The plugin source is read with a lookup of this collection, which
+#: Ansible's plugin loader cannot load in this process (no collection finder is installed): it is
+#: computed by the function the lookup calls, from the inventory variable plan.yml hands it.
+LOOKUP_SOURCES = {
     "crowdsec_bouncer_plugin": (
         "mediastack_crowdsec_bouncer_plugin_source",
         lambda folder, variable: source_files(Path(folder), variable, [".traefik.yml"], 4 << 20),
@@ -67,12 +67,19 @@ PLAN_VARIABLES = trusted(yaml.safe_load((ROOT / "playbooks" / "vars" / "plan.yml
 
 @dataclass(frozen=True)
 class Shipped:
-    """One shipped inventory: each host's variables (plan.yml's included), the plan, the settings."""
+    """One shipped inventory: each host's variables (plan.yml's included), the plan, and each
+    host's settings (mediastack_render_settings, of which the files read only the secret ones)."""
 
     name: str
     scopes: Mapping[str, Mapping]
     plan: Mapping
     settings: Mapping[str, Mapping]
+    #: What the planner was given (plan.yml's mediastack_plan_inventory).
+    planner: Mapping
+
+    def replanned(self, catalog: Mapping) -> dict:
+        """The plan of this inventory with another catalog (a test's changed copy)."""
+        return build_plan(catalog, self.planner)
 
     def template(self, host: str, text: object, **variables) -> object:
         """``text`` templated in ``host``'s scope with ``variables`` added, as a task's argument is."""
@@ -86,8 +93,8 @@ class Shipped:
 
     def files(self, host: str) -> dict[str, str]:
         """Path -> content of every file the render playbook writes for ``host``, secrets masked."""
-        root = self.settings[host]["config_root"].rstrip("/") + "/"
-        layout = host_layout(self.plan, CATALOG, self.settings[host], host, None)
+        root = self.plan["settings"]["config_root"].rstrip("/") + "/"
+        layout = host_layout(self.plan, host, None, self.settings[host])
         return {entry["path"].removeprefix(root): entry["content"] for entry in layout["files"]}
 
     def document(self, host: str, path: str) -> object:
@@ -98,7 +105,7 @@ class Shipped:
         """The wiring the configure role works from, as ``host`` computes it."""
         defaults = role_variables("configure", "defaults")
         categories = self.template(host, "{{ configure_download_categories }}", **defaults)
-        return wiring(self.plan, CATALOG, {**self.settings[host], "download_categories": categories})
+        return wiring({**self.plan, "settings": {**self.plan["settings"], "download_categories": categories}})
 
 
 def shipped(name: str, **extra) -> Shipped:
@@ -121,14 +128,16 @@ def _shipped(name: str, extra_json: str) -> Shipped:
         # What the inputs filter returns for the host: the function it calls, on the host's variables.
         given = {name: templar.template(scope[name]) for name in scope if name in BY_NAME}
         scope["mediastack_inputs"] = inputs = views(given)
+        sources = {"acme_ca_bundle": ""}
+        for key, (variable, read) in LOOKUP_SOURCES.items():
+            folder = inputs["resolved"][variable]
+            sources[key] = read(folder, variable) if folder else {}
+        scope["mediastack_sources"] = sources
         plans.append(templar.template(PLAN_VARIABLES["mediastack_plan_inventory"]))
         settings[host.name] = dict(inputs["settings"])
-        for key, (variable, read) in LOOKUP_SETTINGS.items():
-            folder = inputs["resolved"][variable]
-            settings[host.name][key] = read(folder, variable) if folder else {}
         scopes[host.name] = scope
     assert all(plan == plans[0] for plan in plans), f"{name}: the hosts see different plan inputs"
     plan = build_plan(CATALOG, plans[0])
     for scope in scopes.values():
         scope["mediastack_plan"] = plan
-    return Shipped(name, scopes, plan, settings)
+    return Shipped(name, scopes, plan, settings, plans[0])

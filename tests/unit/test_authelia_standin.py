@@ -752,22 +752,22 @@ def test_logout_ends_the_session(server):
 
 
 # -- the configuration the collection renders (inventories/single-host) --------------------------
-def single_host_plan() -> tuple[dict, dict, dict]:
-    """What ``playbooks/vars/plan.yml`` derives for inventories/single-host: plan, catalog, settings."""
+def single_host_plan() -> dict:
+    """What ``playbooks/vars/plan.yml`` derives for inventories/single-host: the plan."""
     group_vars = yaml.safe_load((ROOT / "inventories/single-host/group_vars/mediastack/main.yml").read_text())
     hosts = yaml.safe_load((ROOT / "inventories/single-host/hosts.yml").read_text())
     catalog = load_catalog(ROOT / "catalog/services")
     inputs = views(group_vars)
     inventory = {**inputs["planner"], "hosts": {"media1": sorted(["mediastack", *hosts["mediastack"]["children"]])}}
-    return build_plan(catalog, inventory), catalog, {"cookie_domain": inventory["cookie_domain"]}
+    return build_plan(catalog, inventory)
 
 
 @pytest.fixture(scope="module", name="rendered")
 def fixture_rendered():
-    plan, catalog, settings = single_host_plan()
-    document = authelia_configuration(plan, catalog, settings)
+    plan = single_host_plan()
+    document = authelia_configuration(plan)
     # What `make render` writes: the same document through to_nice_yaml.
-    return yaml.safe_load(yaml.safe_dump(document)), traefik_dynamic(plan, catalog)
+    return yaml.safe_load(yaml.safe_dump(document)), traefik_dynamic(plan)
 
 
 @pytest.fixture(name="rendered_app")

@@ -86,7 +86,7 @@ def calls(topology: str, api_host: str = "") -> list[tuple[str, str, str]]:
     driver = "macvlan" if len(hosts) > 1 else "bridge"  # several hosts share segments through macvlan only
     inventory = {"hosts": hosts, "domain": "example.com", "features": {"vpn": True}, "services": pins}
     plan = build_plan(CATALOG, {**inventory, "segment_driver": driver})
-    wired = wiring(plan, CATALOG, {})
+    wired = wiring(plan)
     common = {
         "configure_api_host": api_host,
         "__configure_wiring": wired,

@@ -81,7 +81,7 @@ def test_a_source_handed_over_is_loaded_as_a_local_plugin():
     folder = f"traefik-plugins-local/src/{BOUNCER_PLUGIN_MODULE}/"
     handed = source_files(STANDIN, "the stand-in", [], 1 << 20)
     assert {path.removeprefix(folder): text for path, text in files.items() if path.startswith(folder)} == handed
-    traefik = compose_project(inventory.plan, CATALOG, inventory.settings[inventory.edge], inventory.edge, "edge")
+    traefik = compose_project(inventory.plan, inventory.edge, "edge")
     volumes = traefik["services"]["traefik"]["volumes"]
     assert "/opt/mediastack/traefik-plugins-local:/plugins-local" in volumes
 
@@ -103,11 +103,11 @@ def test_the_key_traefik_reads_is_the_key_crowdsec_registers(name):
 
 
 def _required(inventory) -> list[str]:
-    return required_secrets(inventory.plan, CATALOG)
+    return required_secrets(inventory.plan)
 
 
 def _files(inventory, host: str, store: dict) -> dict:
-    layout = host_layout(inventory.plan, CATALOG, inventory.settings[host], host, store)
+    layout = host_layout(inventory.plan, host, store, inventory.settings[host])
     return {entry["path"]: entry for entry in layout["files"]}
 
 

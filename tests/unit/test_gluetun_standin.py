@@ -226,10 +226,10 @@ VPN_SETTINGS = {
 @functools.cache
 def rendered_gluetun(provider: str = "custom") -> tuple[dict, dict]:
     """The compose service and the environment (compose plus env file) the collection renders for Gluetun."""
-    plan, catalog = plan_and_catalog()
-    vpn = VPN_SETTINGS[provider]
-    store = dict.fromkeys(required_secrets(plan, catalog), "generated")
-    layout = host_layout(plan, catalog, {"config_root": "/srv/ms", "vpn": vpn}, "media1", store)
+    settings = {"config_root": "/srv/ms", "vpn": VPN_SETTINGS[provider]}
+    plan, _catalog = plan_and_catalog(settings)
+    store = dict.fromkeys(required_secrets(plan), "generated")
+    layout = host_layout(plan, "media1", store, settings)
     files = {item["path"]: item for item in layout["files"]}
     service = yaml.safe_load(files["/srv/ms/compose/content/compose.yaml"]["content"])["services"]["gluetun"]
     env_file = dict(line.split("=", 1) for line in files["/srv/ms/env/gluetun.env"]["content"].splitlines())

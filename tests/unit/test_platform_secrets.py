@@ -35,7 +35,7 @@ SECRET_CATALOG = {name: dict(entry, secrets=SECRETS.get(name, [])) for name, ent
 
 def test_required_secrets_resolve_references_to_other_services():
     plan = build_plan(SECRET_CATALOG, inventory())
-    assert required_secrets(plan, SECRET_CATALOG) == [
+    assert required_secrets(plan) == [
         "authelia.admin_password",
         "authelia.jwt",
         "authelia.password_salt",
@@ -57,16 +57,18 @@ def test_complete_keeps_existing_values_and_adds_only_missing_ones():
 
 def test_file_variables_get_a_path_and_the_value_goes_into_the_file():
     store = {"authelia.jwt": "j" * 10, "postgres.password": "p" * 10}
-    values = service_environment("authelia", SECRET_CATALOG, store, "/config")
+    values = service_environment("authelia", build_plan(SECRET_CATALOG, inventory()), store)
+    # The path as the container sees it: under the folder mounted at authelia's config.
+    config = SECRET_CATALOG["authelia"]["config"]
     assert values == {
-        "env": {"AUTHELIA_JWT_FILE": "/config/secrets/jwt", "PG": "p" * 10},
+        "env": {"AUTHELIA_JWT_FILE": f"{config}/secrets/jwt", "PG": "p" * 10},
         "files": {"jwt": "j" * 10},
     }
 
 
 def test_host_layout_owner_only_secret_files_and_masked_rendering():
-    plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "puid": 1500, "pgid": 1501}
+    plan = build_plan(SECRET_CATALOG, inventory(settings=settings))
     store = {
         "authelia.admin_password": "A",
         "authelia.jwt": "J",
@@ -75,7 +77,7 @@ def test_host_layout_owner_only_secret_files_and_masked_rendering():
         "sonarr.api_key": "K",
         "traefik.bouncer_key": "B",
     }
-    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    layout = host_layout(plan, "one", store, settings)
     files = {item["path"]: item for item in layout["files"]}
     env = files["/srv/ms/env/sonarr.env"]
     assert (env["content"], env["mode"], env["owner"], env["secret"]) == ("SONARR__AUTH__APIKEY=K\n", "0600", "0", True)
@@ -86,7 +88,7 @@ def test_host_layout_owner_only_secret_files_and_masked_rendering():
     directories = {item["path"]: item["mode"] for item in layout["directories"]}
     assert directories["/srv/ms/env"] == "0700"
     assert directories["/srv/ms/authelia/secrets"] == "0700"
-    masked = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    masked = host_layout(plan, "one", None, settings)
     masked_env = {item["path"]: item["content"] for item in masked["files"]}["/srv/ms/env/sonarr.env"]
     assert masked_env == f"SONARR__AUTH__APIKEY={MASK}\n"
 
@@ -120,9 +122,9 @@ def test_bad_users_name_the_variable(users, message):
 
 
 def test_a_rendering_meant_to_be_read_masks_the_hashes():
-    plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "users": USERS, "auth_groups": ["admins"]}
-    layout = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    plan = build_plan(SECRET_CATALOG, inventory(settings=settings))
+    layout = host_layout(plan, "one", None, settings)
     users_file = {item["path"]: item for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
     assert users_file["secret"] is True
     assert users_file["mode"] == "0600"
@@ -133,26 +135,26 @@ def test_with_no_users_the_portal_gets_a_first_admin_with_the_stored_password():
     """Authelia 4.39 refuses a users file without users at start ("users: non zero value
     required": its file backend's users map is ``valid:"required"``), which would leave every
     protected route answering 500. The first admin is in every group, with the store's password."""
-    plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "users": {}, "auth_groups": ["admins", "users", "family"]}
-    store = {name: f"{name}-value" for name in required_secrets(plan, SECRET_CATALOG)}
-    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    plan = build_plan(SECRET_CATALOG, inventory(settings=settings))
+    store = {name: f"{name}-value" for name in required_secrets(plan)}
+    layout = host_layout(plan, "one", store, settings)
     content = {item["path"]: item["content"] for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
     users = yaml.safe_load(content)["users"]
     assert list(users) == ["admin"]
     assert users["admin"]["groups"] == ["admins", "users", "family"]
     assert users["admin"]["disabled"] is False
     assert PasswordHasher().verify(users["admin"]["password"], "authelia.admin_password-value")
-    masked = host_layout(plan, SECRET_CATALOG, settings, "one", None)
+    masked = host_layout(plan, "one", None, settings)
     shown = {item["path"]: item["content"] for item in masked["files"]}["/srv/ms/authelia/users_database.yml"]
     assert yaml.safe_load(shown)["users"]["admin"]["password"] == MASK
 
 
 def test_the_inventorys_users_replace_the_first_admin():
-    plan = build_plan(SECRET_CATALOG, inventory())
     settings = {"config_root": "/srv/ms", "users": USERS, "auth_groups": ["admins"]}
-    store = dict.fromkeys(required_secrets(plan, SECRET_CATALOG), "x")
-    layout = host_layout(plan, SECRET_CATALOG, settings, "one", store)
+    plan = build_plan(SECRET_CATALOG, inventory(settings=settings))
+    store = dict.fromkeys(required_secrets(plan), "x")
+    layout = host_layout(plan, "one", store, settings)
     content = {item["path"]: item["content"] for item in layout["files"]}["/srv/ms/authelia/users_database.yml"]
     assert list(yaml.safe_load(content)["users"]) == ["alice"]
 
@@ -169,9 +171,9 @@ def test_the_inventorys_users_replace_the_first_admin():
     ids=["compose", "env", "service-folder", "relative-volume", "root"],
 )
 def test_rendered_path_keeps_compose_and_env_and_puts_service_folders_under_config(path, relative):
-    assert rendered_path(path, {"config_root": "/srv/ms/"}) == relative
+    assert rendered_path(path, "/srv/ms/") == relative
 
 
 def test_rendered_path_refuses_a_path_outside_the_configuration_root():
     with pytest.raises(ValueError, match="not under the configuration root /srv/ms"):
-        rendered_path("/etc/passwd", {"config_root": "/srv/ms"})
+        rendered_path("/etc/passwd", "/srv/ms")

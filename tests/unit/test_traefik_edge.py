@@ -159,7 +159,7 @@ def test_every_widget_homepage_calls_through_the_entry_reaches_its_app(entry):
     homepage = entry.plan["services"]["homepage"]["addresses"]["proxy"]
     tiles = {
         name: tile
-        for group in homepage_services(entry.plan, entry.catalog)
+        for group in homepage_services(entry.plan)
         for item in group.values()
         for entry_tile in item
         for name, tile in entry_tile.items()

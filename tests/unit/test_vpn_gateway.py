@@ -136,12 +136,14 @@ def test_sound_vpn_settings_pass_and_vpn_off_needs_none(private_key):
 
 @needs_wg
 def test_gluetun_gets_the_inventorys_provider_and_key_never_a_generated_one(private_key):
-    plan, catalog = plan_and_catalog()
     settings = {"config_root": "/srv/ms", "vpn": vpn(private_key, server_countries=["Sweden", "Norway"])}
-    names = required_secrets(plan, catalog)
+    plan, _catalog = plan_and_catalog(settings)
+    # The plan knows a key is given, never the key.
+    assert private_key not in str(plan)
+    names = required_secrets(plan)
     assert not [name for name in names if name.startswith("gluetun.")]
     store = dict.fromkeys(names, "generated")
-    files = {item["path"]: item for item in host_layout(plan, catalog, settings, "media1", store)["files"]}
+    files = {item["path"]: item for item in host_layout(plan, "media1", store, settings)["files"]}
     env = dict(line.split("=", 1) for line in files["/srv/ms/env/gluetun.env"]["content"].splitlines())
     assert env == {"WIREGUARD_PRIVATE_KEY": private_key}
     assert files["/srv/ms/env/gluetun.env"]["mode"] == "0600"
@@ -155,18 +157,18 @@ def test_gluetun_gets_the_inventorys_provider_and_key_never_a_generated_one(priv
     }
     assert environment["SERVER_COUNTRIES"] == "Sweden,Norway"
     assert private_key not in files["/srv/ms/compose/content/compose.yaml"]["content"]
-    masked = {item["path"]: item for item in host_layout(plan, catalog, settings, "media1", None)["files"]}
+    masked = {item["path"]: item for item in host_layout(plan, "media1", None, settings)["files"]}
     assert masked["/srv/ms/env/gluetun.env"]["content"] == f"WIREGUARD_PRIVATE_KEY={MASK}\n"
 
 
 @needs_wg
 def test_the_custom_provider_gets_its_server(private_key):
-    plan, catalog = plan_and_catalog()
     public = wg("pubkey", stdin=private_key + "\n").stdout.strip()
     custom = vpn(private_key, provider="custom", public_key=public, endpoint_ip="203.0.113.5", endpoint_port=51820)
     custom["preshared_key"] = wg("genpsk").stdout.strip()
     settings = {"config_root": "/srv/ms", "vpn": custom}
-    files = {item["path"]: item for item in host_layout(plan, catalog, settings, "media1", None)["files"]}
+    plan, _catalog = plan_and_catalog(settings)
+    files = {item["path"]: item for item in host_layout(plan, "media1", None, settings)["files"]}
     environment = yaml.safe_load(files["/srv/ms/compose/content/compose.yaml"]["content"])["services"]["gluetun"]
     assert {
         key: environment["environment"][key] for key in ("WIREGUARD_PUBLIC_KEY", "VPN_ENDPOINT_IP", "VPN_ENDPOINT_PORT")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 
 #: Where the image's default --config.file (/etc/alertmanager/alertmanager.yml) lives.
 ALERTMANAGER_CONFIG = "/etc/alertmanager"
@@ -36,7 +37,9 @@ SERVES = "alerts"
 EMITS = ("config/alertmanager-etc/alertmanager.yml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+def files(plan: Mapping, host: str) -> dict[str, object]:
     return {
-        config_file(catalog, player(catalog, "alerts"), ALERTMANAGER_CONFIG, "alertmanager.yml"): alertmanager_config()
+        config_file(
+            plan["services"], played_by(plan, "alerts"), ALERTMANAGER_CONFIG, "alertmanager.yml"
+        ): alertmanager_config()
     }

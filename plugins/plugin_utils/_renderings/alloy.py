@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
 
 #: Where the image's CMD (and the catalog's command) reads config.alloy.
@@ -38,7 +39,7 @@ def _alloy_labels(labels: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{_alloy_string(key)} = {_alloy_string(value)}" for key, value in labels.items()) + "}"
 
 
-def alloy_config(plan: Mapping, catalog: Mapping, host: str) -> str:
+def alloy_config(plan: Mapping, host: str) -> str:
     """Alloy's ``config.alloy`` for the Alloy on ``host``: the log of every container the Docker
     engine runs there, read through its API, and the host's ``/var/log/*.log``, pushed to Loki at
     the address Alloy reaches it on.
@@ -48,8 +49,8 @@ def alloy_config(plan: Mapping, catalog: Mapping, host: str) -> str:
     labels (``ALLOY_LABELS``). The catalog makes Alloy depend on Loki, so the planner refuses
     Alloy without Loki: it would have nowhere to push.
     """
-    shipper, logs = player(catalog, "log_shipper"), player(catalog, "logs")
-    loki = f"http://{reach(plan, shipper, logs)}:{catalog[logs]['port']}/loki/api/v1/push"
+    shipper, logs = played_by(plan, "log_shipper"), played_by(plan, "logs")
+    loki = f"http://{reach(plan, shipper, logs)}:{plan['services'][logs]['port']}/loki/api/v1/push"
     rules = [("__meta_docker_container_name", "/(.*)", "container")]
     rules += [(f"__meta_docker_container_label_{label}", "(.+)", target) for target, label in ALLOY_LABELS]
     lines = [
@@ -103,9 +104,9 @@ SERVES = "log_shipper"
 EMITS = ("config/alloy/config.alloy",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+def files(plan: Mapping, host: str) -> dict[str, object]:
     return {
-        config_file(catalog, player(catalog, "log_shipper"), ALLOY_CONFIG, "config.alloy"): alloy_config(
-            plan, catalog, host
+        config_file(plan["services"], played_by(plan, "log_shipper"), ALLOY_CONFIG, "config.alloy"): alloy_config(
+            plan, host
         )
     }

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
+
+#: The relying party's name WebAuthn shows when a user registers a security key.
+WEBAUTHN_DISPLAY_NAME = "mediastack"
 
 
 def authelia_rules(plan: Mapping) -> list[dict]:
@@ -28,11 +31,11 @@ def authelia_rules(plan: Mapping) -> list[dict]:
     return bypasses + rules
 
 
-def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+def authelia_configuration(plan: Mapping) -> dict:
     """Authelia's configuration.yml; secrets come from ``*_FILE`` variables, never from here."""
     domain = plan["domain"]
-    portal_service, dashboard = player(catalog, "portal"), player(catalog, "dashboard")
-    cookie_domain = settings.get("cookie_domain") or domain
+    portal_service, dashboard = played_by(plan, "portal"), played_by(plan, "dashboard")
+    cookie_domain = plan["settings"]["cookie_domain"] or domain
     portal = next((route for route in plan["routes"] if route["service"] == portal_service), None)
     home = next((route for route in plan["routes"] if route["service"] == dashboard), None)
     cookie = {"domain": cookie_domain, "authelia_url": f"https://{portal['fqdn'] if portal else 'auth.' + domain}"}
@@ -40,7 +43,7 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
         cookie["default_redirection_url"] = f"https://{home['fqdn']}"
     configuration = {
         "theme": "auto",
-        "server": {"address": f"tcp://:{catalog[portal_service]['port']}/"},
+        "server": {"address": f"tcp://:{plan['services'][portal_service]['port']}/"},
         "log": {"level": "info"},
         "telemetry": {"metrics": {"enabled": True, "address": "tcp://:9959/metrics"}},
         "authentication_backend": {
@@ -61,7 +64,7 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
             }
         },
         "totp": {"issuer": domain},
-        "webauthn": {"disable": False, "display_name": settings.get("display_name", "mediastack")},
+        "webauthn": {"disable": False, "display_name": WEBAUTHN_DISPLAY_NAME},
         "access_control": {"default_policy": "deny", "rules": authelia_rules(plan)},
         "session": {"cookies": [cookie]},
         "regulation": {"max_retries": 3, "find_time": "2 minutes", "ban_time": "5 minutes"},
@@ -70,13 +73,13 @@ def authelia_configuration(plan: Mapping, catalog: Mapping, settings: Mapping) -
     if "redis" in plan["services"]:
         configuration["session"]["redis"] = {
             "host": reach(plan, portal_service, "redis"),
-            "port": catalog["redis"]["port"],
+            "port": plan["services"]["redis"]["port"],
         }
     if "postgres" in plan["services"]:
         address = reach(plan, portal_service, "postgres")
         configuration["storage"] = {
             "postgres": {
-                "address": f"tcp://{address}:{catalog['postgres']['port']}",
+                "address": f"tcp://{address}:{plan['services']['postgres']['port']}",
                 "database": "authelia",
                 "username": "authelia",
             }
@@ -89,5 +92,5 @@ SERVES = "portal"
 EMITS = ("config/authelia/configuration.yml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {"config/authelia/configuration.yml": authelia_configuration(plan, catalog, settings)}
+def files(plan: Mapping, host: str) -> dict[str, object]:
+    return {"config/authelia/configuration.yml": authelia_configuration(plan)}

@@ -10,8 +10,6 @@ import copy
 import ipaddress
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import setting
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import behind_gateway, played_by, replica_name
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import peer_environment
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACME_CA_BUNDLE
@@ -39,7 +37,7 @@ def image_reference(image: str, version: str, registry: str = "") -> str:
     return f"{image}:{version}"
 
 
-def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: str, layer: str) -> dict:
+def compose_project(plan: Mapping, host: str, layer: str) -> dict:
     """The compose project of one layer on one host.
 
     A service with several copies becomes one compose service per copy (``homepage``,
@@ -49,7 +47,7 @@ def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: st
     names = plan["hosts"][host]["layers"][layer]
     services = {}
     for name in names:
-        service = _compose_service(plan, catalog, settings, name, set(names))
+        service = _compose_service(plan, host, name, set(names))
         copies = plan["services"][name].get("replica_addresses", [plan["services"][name]["addresses"]])
         for index, addresses in enumerate(copies):
             services[replica_name(name, index)] = _replica(service, name, index, addresses) if index else service
@@ -61,31 +59,34 @@ def compose_project(plan: Mapping, catalog: Mapping, settings: Mapping, host: st
     return project
 
 
-def _volumes(entry: Mapping, settings: Mapping, name: str, plan: Mapping | None = None) -> list[str]:
+def _volumes(plan: Mapping, name: str) -> list[str]:
     """The config folder, extra folders (relative names live beside the config), other services'
     folders it reads (read-only, when that service is planned) and /data."""
-    config_root = str(setting(settings, "config_root")).rstrip("/")
-    volumes = [f"{config_root}/{name}:{entry['config']}"] if entry["config"] else []
+    entry = plan["services"][name]
+    config_root = str(plan["settings"]["config_root"]).rstrip("/")
+    volumes = [f"{entry['paths']['config']}:{entry['config']}"] if entry["config"] else []
     for source, target in sorted(entry["volumes"].items()):
         host_path = source if source.startswith("/") else f"{config_root}/{name}-{source}"
         volumes.append(f"{host_path}:{target}")
     for source, target in sorted(entry["reads"].items()):
         owner, _dot, folder = source.partition(".")
-        if plan is None or owner in plan["services"]:
+        if owner in plan["services"]:
             volumes.append(f"{config_root}/{owner}-{folder}:{target}:ro")
     if entry["data"]:
-        data_root = str(setting(settings, "data_root")).rstrip("/")
+        data_root = str(plan["settings"]["data_root"]).rstrip("/")
         volumes.append(f"{data_root}:/data" + (":ro" if entry["data"] == "ro" else ""))
     return volumes
 
 
-def _cpus(entry: Mapping, settings: Mapping) -> float:
-    """The catalog's CPU limit, never more than the host has (``max_cpus``, from its facts)."""
-    cpus = float(entry["resources"].get("cpus", 1.0))
-    return min(cpus, float(settings["max_cpus"])) if settings.get("max_cpus") else cpus
+def _cpus(plan: Mapping, host: str, name: str) -> float:
+    """The catalog's CPU limit, never more than the host has (the plan's ``cpus`` of the host,
+    which the deploy adds from its facts)."""
+    cpus = float(plan["services"][name]["resources"].get("cpus", 1.0))
+    available = plan["hosts"][host].get("cpus")
+    return min(cpus, float(available)) if available else cpus
 
 
-def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
+def vpn_outbound_subnets(plan: Mapping) -> list[str]:
     """The segments the VPN gateway's firewall lets the download clients reach and answer.
 
     The segments the clients join (the media segment), plus the segment of every flow of the
@@ -102,12 +103,12 @@ def vpn_outbound_subnets(plan: Mapping, catalog: Mapping) -> list[str]:
     return sorted(cidrs, key=ipaddress.ip_network)
 
 
-def homepage_allowed_hosts(plan: Mapping, catalog: Mapping) -> list[str]:
+def homepage_allowed_hosts(plan: Mapping) -> list[str]:
     """The Host headers Homepage answers: its route's name, and each copy's address:port (checks)."""
-    dashboard = player(catalog, "dashboard")
+    dashboard = played_by(plan, "dashboard")
     service = plan["services"][dashboard]
     hosts = [service["route"]["fqdn"]] if service["route"] else []
-    port = catalog[dashboard]["port"]
+    port = plan["services"][dashboard]["port"]
     for addresses in service.get("replica_addresses", [service["addresses"]]):
         hosts += [f"{address}:{port}" for _segment, address in sorted(addresses.items())]
     return hosts
@@ -128,7 +129,8 @@ VPN_VARIABLES = {
 
 
 def _variables(settings: Mapping, names: Mapping[str, str]) -> dict:
-    """``mediastack_vpn``'s settings named in ``names`` as Gluetun's variables (lists comma-joined)."""
+    """``mediastack_vpn``'s settings named in ``names`` as Gluetun's variables (lists comma-joined):
+    ``settings`` the plan's (a key shown as given) or the inventory's secret ones (its value)."""
     vpn = settings.get("vpn") or {}
     return {
         variable: ",".join(str(item) for item in vpn[key]) if isinstance(vpn[key], list) else str(vpn[key])
@@ -160,94 +162,94 @@ def port_forwarding_command(url: str, username: str) -> str:
     return f"/bin/sh -c '{script}'"
 
 
-def port_forwarding_environment(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+def port_forwarding_environment(plan: Mapping) -> dict:
     """The VPN gateway's port forwarding variables, when the plan asks for it: on, the provider's
     port forwarding code where ``mediastack_vpn.port_forwarding_provider`` names one (the custom
     provider), and the command that gives qBittorrent the forwarded port when it runs behind it."""
     if not plan["services"][played_by(plan, "vpn_gateway")].get("port_forwarding"):
         return {}
     environment = {"VPN_PORT_FORWARDING": "on"}
-    provider = (settings.get("vpn") or {}).get("port_forwarding_provider")
+    provider = plan["settings"]["vpn"].get("port_forwarding_provider")
     if provider:
         environment["VPN_PORT_FORWARDING_PROVIDER"] = str(provider)
     client = played_by(plan, "torrent_client")
     if client and behind_gateway(plan, client):
         # Compose interpolates ``$`` in the compose file; ``$$`` reaches the container as one ``$``.
         # Both share the gateway's namespace, so qBittorrent's WebUI answers on the loopback address.
-        url = f"http://127.0.0.1:{catalog[client]['port']}"
-        command = port_forwarding_command(url, catalog[client]["configure"]["fields"]["username"])
+        url = f"http://127.0.0.1:{plan['services'][client]['port']}"
+        command = port_forwarding_command(url, plan["services"][client]["configure"]["fields"]["username"])
         environment["VPN_PORT_FORWARDING_UP_COMMAND"] = command.replace("$", "$$")
     return environment
 
 
-def inventory_secrets(catalog: Mapping, settings: Mapping, name: str) -> dict:
+def inventory_secrets(plan: Mapping, secrets: Mapping, name: str) -> dict:
     """Secret variables a service takes from the inventory rather than the secrets store.
 
     Traefik's DNS provider credentials (mediastack_acme.dns_credentials), for the dns challenge,
     and the WireGuard keys the VPN provider issued (mediastack_vpn). They reach the service
-    through its environment file, never its compose file.
+    through its environment file, never its compose file. ``secrets`` are the inventory's secret
+    settings (``_inputs.secret_settings``), or the plan's own, whose values read as given.
     """
-    role = catalog[name]["platform"]
+    role = plan["services"][name]["platform"]
     if role == "vpn_gateway":
-        return _variables(settings, VPN_SECRET_VARIABLES)
-    acme = settings.get("acme") or {}
-    if role != "entry_proxy" or acme.get("challenge") != "dns":
+        return _variables(secrets, VPN_SECRET_VARIABLES)
+    if role != "entry_proxy" or plan["settings"]["acme"].get("challenge") != "dns":
         return {}
-    return {str(key): str(value) for key, value in (acme.get("dns_credentials") or {}).items()}
+    return {str(key): str(value) for key, value in ((secrets.get("acme") or {}).get("dns_credentials") or {}).items()}
 
 
-def _environment(plan: Mapping, catalog: Mapping, settings: Mapping, name: str) -> dict:
+def _environment(plan: Mapping, name: str) -> dict:
     """A service's static variables: time zone, PUID/PGID, the catalog's, its peers' addresses
     (``peers``, from the plan), and the plan's own."""
-    entry = catalog[name]
-    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
-    environment = {"TZ": str(setting(settings, "timezone"))}
+    entry = plan["services"][name]
+    settings = plan["settings"]
+    puid, pgid = settings["puid"], settings["pgid"]
+    environment = {"TZ": str(settings["timezone"])}
     if entry["runs_as"] == "puid":
         environment.update(PUID=str(puid), PGID=str(pgid))
     environment.update({key: str(value) for key, value in entry["environment"].items()})
-    environment.update(peer_environment(plan, catalog, name))
-    if entry["platform"] == "entry_proxy" and settings.get("acme_ca_bundle"):
+    environment.update(peer_environment(plan, name))
+    if entry["platform"] == "entry_proxy" and plan["sources"]["acme_ca_bundle"]:
         # A private ACME CA (mediastack_acme.ca_bundle): Traefik's ACME client trusts it.
         environment["LEGO_CA_CERTIFICATES"] = f"{entry['config']}/{ACME_CA_BUNDLE}"
     if entry["platform"] == "vpn_gateway":
         environment.update(_variables(settings, VPN_VARIABLES))
-        environment.update(port_forwarding_environment(plan, catalog, settings))
-        if vpn_outbound_subnets(plan, catalog):
-            environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan, catalog))
+        environment.update(port_forwarding_environment(plan))
+        if vpn_outbound_subnets(plan):
+            environment["FIREWALL_OUTBOUND_SUBNETS"] = ",".join(vpn_outbound_subnets(plan))
     if entry["platform"] == "dashboard":
-        environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan, catalog))
-        environment.update(homepage_issued_keys(plan, catalog))
+        environment["HOMEPAGE_ALLOWED_HOSTS"] = ",".join(homepage_allowed_hosts(plan))
+        environment.update(homepage_issued_keys(plan))
     return dict(sorted(environment.items()))
 
 
-def homepage_issued_keys(plan: Mapping, catalog: Mapping) -> dict:
+def homepage_issued_keys(plan: Mapping) -> dict:
     """``HOMEPAGE_FILE_*`` variables: the files (under Homepage's config) of keys apps issue at runtime.
 
     Jellyfin creates API keys only through its API, so no key exists before the deploy; the
     configure playbook writes the one it creates for Homepage into that file.
     """
-    folder = f"{catalog[player(catalog, 'dashboard')]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
+    folder = f"{plan['services'][played_by(plan, 'dashboard')]['config'].rstrip('/')}/{HOMEPAGE_KEYS_DIR}"
     return {
         homepage_file_variable(name, key): f"{folder}/{name}.{key}"
         for name in sorted(plan["services"])
-        for key in sorted(((catalog[name]["dashboard"] or {}).get("widget_issued") or {}).values())
+        for key in sorted(((plan["services"][name]["dashboard"] or {}).get("widget_issued") or {}).values())
     }
 
 
-def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: str, project: set) -> dict:
-    entry = catalog[name]
-    placed = plan["services"][name]
-    puid, pgid = setting(settings, "puid"), setting(settings, "pgid")
-    config_root = str(setting(settings, "config_root")).rstrip("/")
+def _compose_service(plan: Mapping, host: str, name: str, project: set) -> dict:
+    entry = placed = plan["services"][name]
+    settings = plan["settings"]
+    puid, pgid = settings["puid"], settings["pgid"]
     service = {
-        "image": image_reference(entry["image"], placed["version"], setting(settings, "registry")),
+        "image": image_reference(entry["image"], placed["version"], settings["registry"]),
         "container_name": f"mediastack-{name}",
         "restart": "unless-stopped",
-        "environment": _environment(plan, catalog, settings, name),
+        "environment": _environment(plan, name),
         "security_opt": ["no-new-privileges:true"],
         "cap_drop": ["ALL"],
         "mem_limit": entry["resources"]["memory"],
-        "cpus": _cpus(entry, settings),
+        "cpus": _cpus(plan, host, name),
         "pids_limit": entry["resources"]["pids"],
         "labels": {"org.newmedia.mediastack.service": name, "org.newmedia.mediastack.layer": entry["layer"]},
     }
@@ -255,9 +257,9 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
         service["cap_add"] = sorted(entry["capabilities"])
     if entry["runs_as"] == "user":
         service["user"] = f"{puid}:{pgid}"
-    if environment_secrets(name, catalog, plan) or inventory_secrets(catalog, settings, name):
-        service["env_file"] = [f"{config_root}/env/{name}.env"]
-    volumes = _volumes(entry, settings, name, plan)
+    if environment_secrets(name, plan) or inventory_secrets(plan, settings, name):
+        service["env_file"] = [placed["paths"]["env_file"]]
+    volumes = _volumes(plan, name)
     if volumes:
         service["volumes"] = volumes
     for key in ("read_only", "tmpfs", "devices", "command"):
@@ -279,7 +281,9 @@ def _compose_service(plan: Mapping, catalog: Mapping, settings: Mapping, name: s
     local = [dependency for dependency in entry["depends_on"] if dependency in project]
     if local:
         service["depends_on"] = {
-            dependency: {"condition": "service_healthy" if catalog[dependency]["healthcheck"] else "service_started"}
+            dependency: {
+                "condition": "service_healthy" if plan["services"][dependency]["healthcheck"] else "service_started"
+            }
             for dependency in sorted(local)
         }
     return service
@@ -303,7 +307,7 @@ SERVES = None
 EMITS = ("compose/*/compose.yaml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+def files(plan: Mapping, host: str) -> dict[str, object]:
     """``compose/<layer>/compose.yaml`` for each layer ``host`` carries."""
     layers = plan["hosts"][host]["layers"]
-    return {f"compose/{layer}/compose.yaml": compose_project(plan, catalog, settings, host, layer) for layer in layers}
+    return {f"compose/{layer}/compose.yaml": compose_project(plan, host, layer) for layer in layers}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.traefik import ACCESS_LOG
 
 
@@ -20,8 +20,8 @@ SERVES = "intrusion_detection"
 EMITS = ("config/crowdsec/acquis.d/traefik.yaml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+def files(plan: Mapping, host: str) -> dict[str, object]:
     """The acquisition of Traefik's access log, when the plan has a Traefik to read."""
-    if player(catalog, "entry_proxy") not in plan["services"]:
+    if played_by(plan, "entry_proxy") not in plan["services"]:
         return {}
     return {"config/crowdsec/acquis.d/traefik.yaml": crowdsec_acquisition()}

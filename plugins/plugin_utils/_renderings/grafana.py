@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import reach
 
 #: Grafana's provisioning folder (GF_PATHS_PROVISIONING in the image).
@@ -16,13 +17,13 @@ GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 GRAFANA_EMPTY_FOLDERS = ("alerting", "dashboards", "plugins")
 
 
-def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
+def grafana_datasources(plan: Mapping) -> dict:
     """``provisioning/datasources/datasources.yaml``: Prometheus (the default) and Loki, each
     when planned, at the address Grafana reaches it on; Grafana's server asks them (proxy)."""
     datasources = []
-    graphs = player(catalog, "graphs")
+    graphs = played_by(plan, "graphs")
     for role, kind, title in (("metrics", "prometheus", "Prometheus"), ("logs", "loki", "Loki")):
-        name = player(catalog, role)
+        name = played_by(plan, role)
         if name not in plan["services"]:
             continue
         datasource = {
@@ -30,7 +31,7 @@ def grafana_datasources(plan: Mapping, catalog: Mapping) -> dict:
             "type": kind,
             "uid": name,
             "access": "proxy",
-            "url": f"http://{reach(plan, graphs, name)}:{catalog[name]['port']}",
+            "url": f"http://{reach(plan, graphs, name)}:{plan['services'][name]['port']}",
             "isDefault": role == "metrics",
             "editable": False,
         }
@@ -43,14 +44,16 @@ SERVES = "graphs"
 EMITS = ("config/grafana-provisioning/datasources/datasources.yaml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    path = config_file(catalog, player(catalog, "graphs"), GRAFANA_PROVISIONING, "datasources/datasources.yaml")
-    return {path: grafana_datasources(plan, catalog)}
+def files(plan: Mapping, host: str) -> dict[str, object]:
+    path = config_file(
+        plan["services"], played_by(plan, "graphs"), GRAFANA_PROVISIONING, "datasources/datasources.yaml"
+    )
+    return {path: grafana_datasources(plan)}
 
 
-def folders(plan: Mapping, catalog: Mapping, host: str) -> list[str]:
+def folders(plan: Mapping, host: str) -> list[str]:
     """The provisioning subfolders Grafana reads on start, which hold no rendered file."""
     return [
-        config_file(catalog, player(catalog, "graphs"), GRAFANA_PROVISIONING, folder)
+        config_file(plan["services"], played_by(plan, "graphs"), GRAFANA_PROVISIONING, folder)
         for folder in GRAFANA_EMPTY_FOLDERS
     ]

@@ -6,25 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import health_path
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
-    balancer_port,
+    front_port,
+    played_by,
     replica_name,
     replicated,
 )
 
 
-def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
+def _haproxy_backends(plan: Mapping) -> list[str]:
     """A front end choosing by Host, and a back end per replicated route: every copy, checked
     every 10 s on the catalog health path, a client kept on its copy by an inserted cookie."""
     routes = [route for route in plan["routes"] if replicated(plan, route["service"])]
     if not routes:
         return []
-    balancer = player(catalog, "load_balancer")
-    lines = ["frontend replicated", f"  bind :::{balancer_port(catalog)} v4v6"]
+    balancer = played_by(plan, "load_balancer")
+    lines = ["frontend replicated", f"  bind :::{front_port(plan)} v4v6"]
     for route in routes:
         lines.append(f"  use_backend {route['service']} if {{ req.hdr(host),field(1,:) -i {route['fqdn']} }}")
     lines.append("")
+    services = plan["services"]
     for route in routes:
         name = route["service"]
         lines += [
@@ -32,7 +34,7 @@ def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
             "  balance roundrobin",
             "  option httpchk",
             # HTTP/1.1 with the route's Host: apps that check Host (Homepage) answer the check.
-            f"  http-check send meth GET uri {health_path(catalog[name])} ver HTTP/1.1 hdr Host {route['fqdn']}",
+            f"  http-check send meth GET uri {health_path(services[name])} ver HTTP/1.1 hdr Host {route['fqdn']}",
             "  default-server inter 10s",
             "  cookie SRV insert indirect nocache",
         ]
@@ -44,10 +46,10 @@ def _haproxy_backends(plan: Mapping, catalog: Mapping) -> list[str]:
     return lines
 
 
-def haproxy_config(catalog: Mapping, plan: Mapping | None = None) -> str:
-    """HAProxy's configuration: a health and metrics front end on its catalog port, and with
-    ``plan``, the back ends of the routed services that run several copies."""
-    port = catalog[player(catalog, "load_balancer")]["port"]
+def haproxy_config(plan: Mapping) -> str:
+    """HAProxy's configuration: a health and metrics front end on its own port, and the back
+    ends of the routed services that run several copies."""
+    port = plan["services"][played_by(plan, "load_balancer")]["port"]
     return "\n".join(
         [
             "global",
@@ -65,7 +67,7 @@ def haproxy_config(catalog: Mapping, plan: Mapping | None = None) -> str:
             "  http-request return status 200 content-type text/plain string ok if { path /healthz }",
             "  http-request use-service prometheus-exporter if { path /metrics }",
             "",
-            *(_haproxy_backends(plan, catalog) if plan is not None else []),
+            *_haproxy_backends(plan),
         ]
     )
 
@@ -75,5 +77,5 @@ SERVES = "load_balancer"
 EMITS = ("config/haproxy/haproxy.cfg",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {"config/haproxy/haproxy.cfg": haproxy_config(catalog, plan)}
+def files(plan: Mapping, host: str) -> dict[str, object]:
+    return {"config/haproxy/haproxy.cfg": haproxy_config(plan)}

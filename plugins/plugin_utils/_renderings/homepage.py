@@ -15,7 +15,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
 )
 
 
-def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
+def homepage_services(plan: Mapping) -> list[dict]:
     """Homepage's services.yaml: a tile per routed service, grouped as the catalog says.
 
     A tile carries its widget only where ``_reach.widget_url`` finds one Homepage can use.
@@ -23,25 +23,25 @@ def homepage_services(plan: Mapping, catalog: Mapping) -> list[dict]:
     groups: dict[str, list] = {}
     for route in plan["routes"]:
         name = route["service"]
-        dashboard = catalog[name]["dashboard"]
+        dashboard = plan["services"][name]["dashboard"]
         if not dashboard:
             continue
-        tile = {"href": f"https://{route['fqdn']}", "description": catalog[name]["description"]}
+        tile = {"href": f"https://{route['fqdn']}", "description": plan["services"][name]["description"]}
         if dashboard.get("icon"):
             tile["icon"] = dashboard["icon"]
-        widget = _widget(plan, catalog, route, dashboard)
+        widget = _widget(plan, route, dashboard)
         if widget:
             tile["widget"] = widget
         groups.setdefault(dashboard.get("group", "Services"), []).append({name: tile})
     return [{group: sorted(tiles, key=lambda tile: next(iter(tile)))} for group, tiles in sorted(groups.items())]
 
 
-def _widget(plan: Mapping, catalog: Mapping, route: Mapping, dashboard: Mapping) -> dict | None:
+def _widget(plan: Mapping, route: Mapping, dashboard: Mapping) -> dict | None:
     """A tile's widget: the app's API where Homepage reaches it (``_reach.widget_url``), and its
     credentials as ``{{HOMEPAGE_VAR_...}}`` references, filled from Homepage's environment file.
     None when Homepage cannot reach the app's API without signing in."""
     name = route["service"]
-    url = widget_url(plan, catalog, route)
+    url = widget_url(plan, route)
     if url is None:
         return None
     widget = {"type": dashboard["widget"], "url": url}
@@ -58,5 +58,5 @@ SERVES = "dashboard"
 EMITS = ("config/homepage/services.yaml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {"config/homepage/services.yaml": homepage_services(plan, catalog)}
+def files(plan: Mapping, host: str) -> dict[str, object]:
+    return {"config/homepage/services.yaml": homepage_services(plan)}

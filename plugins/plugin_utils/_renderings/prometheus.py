@@ -6,21 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service, reach
 
 SCRAPE_INTERVAL = "30s"
 
 
-def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
+def prometheus_config(plan: Mapping) -> dict:
     """``prometheus.yml``: one job per planned service with metrics, at the address Prometheus
     reaches it on (a segment both join; a service on none of Prometheus's segments is left out),
     each copy a target labelled with its host; Alertmanager as the alerting target."""
     services = plan["services"]
-    scraper, alerts = player(catalog, "metrics"), player(catalog, "alerts")
+    scraper, alerts = played_by(plan, "metrics"), played_by(plan, "alerts")
     jobs = []
     for name, placed in sorted(services.items()):
-        metrics = catalog[name]["metrics"]
+        metrics = plan["services"][name]["metrics"]
         backend = backend_service(plan, name)
         shared = [segment for segment in services[scraper]["segments"] if segment in services[backend]["addresses"]]
         if not metrics or not shared:
@@ -37,7 +37,7 @@ def prometheus_config(plan: Mapping, catalog: Mapping) -> dict:
     config = {"global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL}}
     if alerts in services:
         address = reach(plan, scraper, alerts)
-        target = f"{address}:{catalog[alerts]['port']}"
+        target = f"{address}:{plan['services'][alerts]['port']}"
         config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [target]}]}]}
     config["scrape_configs"] = jobs
     return config
@@ -48,5 +48,5 @@ SERVES = "metrics"
 EMITS = ("config/prometheus/prometheus.yml",)
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
-    return {"config/prometheus/prometheus.yml": prometheus_config(plan, catalog)}
+def files(plan: Mapping, host: str) -> dict[str, object]:
+    return {"config/prometheus/prometheus.yml": prometheus_config(plan)}

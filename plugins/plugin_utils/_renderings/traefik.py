@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file, player
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import config_file
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import (
     ENTRY_POINTS,
-    balancer_port,
+    front_port,
     played_by,
     replicated,
 )
@@ -65,9 +65,10 @@ def front_proxies(settings: Mapping) -> list[str]:
     return [str(item) for item in settings.get("front_proxies") or []]
 
 
-def traefik_static(plan: Mapping, settings: Mapping) -> dict:
+def traefik_static(plan: Mapping) -> dict:
     """Traefik's install configuration: entry points, ACME, providers, logs, metrics."""
-    acme = settings.get("acme") or {}
+    settings = plan["settings"]
+    acme = settings["acme"]
     resolver = {
         "email": acme.get("email", f"admin@{plan['domain']}"),
         "storage": "/letsencrypt/acme.json",
@@ -107,54 +108,54 @@ def traefik_static(plan: Mapping, settings: Mapping) -> dict:
         "certificatesResolvers": {CERT_RESOLVER: {"acme": resolver}},
     }
     if played_by(plan, "intrusion_detection"):
-        static["experimental"] = bouncer_plugin_declaration(settings)
+        static["experimental"] = bouncer_plugin_declaration(plan)
     return static
 
 
-def bouncer_plugin_declaration(settings: Mapping) -> dict:
+def bouncer_plugin_declaration(plan: Mapping) -> dict:
     """How Traefik loads the bouncer plugin: the pinned release from Traefik's plugin catalogue,
     or, with ``mediastack_crowdsec_bouncer_plugin_source``, the source the inventory hands over
     (an offline mirror of the release, say), from the local plugins folder."""
-    if settings.get("crowdsec_bouncer_plugin"):
+    if plan["sources"]["crowdsec_bouncer_plugin"]:
         return {"localPlugins": {BOUNCER_PLUGIN: {"moduleName": BOUNCER_PLUGIN_MODULE}}}
     return {"plugins": {BOUNCER_PLUGIN: {"moduleName": BOUNCER_PLUGIN_MODULE, "version": BOUNCER_PLUGIN_VERSION}}}
 
 
-def bouncer_plugin_files(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict[str, str]:
+def bouncer_plugin_files(plan: Mapping) -> dict[str, str]:
     """The ``host_files`` of a local bouncer plugin source, when CrowdSec is planned: each of its
     files under the local plugins folder, where Traefik looks for the module's source
     (``src/<module>/``)."""
     planned = played_by(plan, "intrusion_detection")
-    files = (settings.get("crowdsec_bouncer_plugin") or {}) if planned else {}
+    files = plan["sources"]["crowdsec_bouncer_plugin"] if planned else {}
+    entry = played_by(plan, "entry_proxy")
     return {
-        config_file(catalog, player(catalog, "entry_proxy"), PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(
-            text
-        )
+        config_file(plan["services"], entry, PLUGINS_LOCAL, f"src/{BOUNCER_PLUGIN_MODULE}/{path}"): str(text)
         for path, text in sorted(files.items())
     }
 
 
-def bouncer_middleware(plan: Mapping, catalog: Mapping, settings: Mapping) -> dict:
+def bouncer_middleware(plan: Mapping) -> dict:
     """The bouncer plugin's options: in live mode it asks CrowdSec's local API about each client
     it has not asked about for a minute, and answers 403 to a banned one, and to everyone while
     the local API cannot answer (it fails closed). The key is the one CrowdSec registers
     (``crowdsec.bouncer_key``), read from Traefik's secrets folder. Behind the front proxies the
     inventory names, the client is the address they put in ``X-Forwarded-For``."""
-    entry, bouncer = player(catalog, "entry_proxy"), player(catalog, "intrusion_detection")
+    entry, bouncer = played_by(plan, "entry_proxy"), played_by(plan, "intrusion_detection")
+    services = plan["services"]
     options = {
         "enabled": True,
         "crowdsecMode": "live",
         "crowdsecLapiScheme": "http",
-        "crowdsecLapiHost": f"{reach(plan, entry, bouncer)}:{catalog[bouncer]['port']}",
-        "crowdsecLapiKeyFile": f"{catalog[entry]['config'].rstrip('/')}/secrets/{BOUNCER_KEY_FILE}",
+        "crowdsecLapiHost": f"{reach(plan, entry, bouncer)}:{services[bouncer]['port']}",
+        "crowdsecLapiKeyFile": f"{services[entry]['config'].rstrip('/')}/secrets/{BOUNCER_KEY_FILE}",
     }
-    trusted = front_proxies(settings)
+    trusted = front_proxies(plan["settings"])
     if trusted:
         options["forwardedHeadersTrustedIps"] = trusted
     return {"plugin": {BOUNCER_PLUGIN: options}}
 
 
-def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = None) -> dict[str, dict]:
+def traefik_dynamic(plan: Mapping) -> dict[str, dict]:
     """Traefik's dynamic configuration, one document per file: tls, middlewares, routes.
 
     Every router starts with the same two middlewares, so that every answer (a backend's, the
@@ -162,11 +163,11 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
     reaches a backend; then the CrowdSec bouncer, then sign-in.
     """
     services = plan["services"]
-    entry, portal = player(catalog, "entry_proxy"), player(catalog, "portal")
-    bouncer, balancer = player(catalog, "intrusion_detection"), player(catalog, "load_balancer")
+    entry, portal = played_by(plan, "entry_proxy"), played_by(plan, "portal")
+    bouncer, balancer = played_by(plan, "intrusion_detection"), played_by(plan, "load_balancer")
     # The forward-auth checks see the request as Traefik received it, unless a front proxy the
     # inventory names stands before Traefik (whose X-Forwarded-* the entry points keep).
-    trust = bool(front_proxies(settings or {}))
+    trust = bool(front_proxies(plan["settings"]))
     middlewares = {
         "secure-headers": {"headers": SECURE_HEADERS},
         # An empty value removes the header: only the portal's answer may set these.
@@ -175,7 +176,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
     }
     if portal in services:
         address = reach(plan, entry, portal)
-        port = catalog[portal]["port"]
+        port = services[portal]["port"]
         middlewares["authelia"] = {
             "forwardAuth": {
                 "address": f"http://{address}:{port}/api/authz/forward-auth",
@@ -185,7 +186,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             }
         }
     if bouncer in services:
-        middlewares["crowdsec"] = bouncer_middleware(plan, catalog, settings or {})
+        middlewares["crowdsec"] = bouncer_middleware(plan)
     admin_cidr = plan["segments"].get("admin", {}).get("cidr")
     if admin_cidr:
         middlewares["admin-segment"] = {"ipAllowList": {"sourceRange": [admin_cidr]}}
@@ -215,7 +216,7 @@ def traefik_dynamic(plan: Mapping, catalog: Mapping, settings: Mapping | None = 
             # Several copies: HAProxy balances them (health checks, sticky sessions), chosen by Host.
             address = reach(plan, entry, balancer)
             router["service"] = name
-            backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{balancer_port(catalog)}"}]}}
+            backends[name] = {"loadBalancer": {"servers": [{"url": f"http://{address}:{front_port(plan)}"}]}}
         else:
             backend = backend_service(plan, name)
             address = reach(plan, entry, backend)
@@ -246,11 +247,11 @@ SERVES = "entry_proxy"
 EMITS = ("config/traefik/traefik.yaml", "config/traefik/dynamic/*.yaml", "config/traefik-plugins-local/src/**")
 
 
-def files(plan: Mapping, catalog: Mapping, settings: Mapping, host: str) -> dict[str, object]:
+def files(plan: Mapping, host: str) -> dict[str, object]:
     """``traefik.yaml``, a ``dynamic/<name>.yaml`` per dynamic document, and a local bouncer
     plugin's source files when the inventory hands one over."""
-    rendered: dict[str, object] = {"config/traefik/traefik.yaml": traefik_static(plan, settings)}
-    rendered.update(bouncer_plugin_files(plan, catalog, settings))
-    for name, document in traefik_dynamic(plan, catalog, settings).items():
+    rendered: dict[str, object] = {"config/traefik/traefik.yaml": traefik_static(plan)}
+    rendered.update(bouncer_plugin_files(plan))
+    for name, document in traefik_dynamic(plan).items():
         rendered[f"config/traefik/dynamic/{name}.yaml"] = document
     return rendered

@@ -28,7 +28,7 @@ CLIENTS = ("qbittorrent", "sabnzbd")
 KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
-def plan(vpn: bool, hosts=None, port_forwarding: bool = False, **services) -> dict:
+def plan(vpn: bool, hosts=None, port_forwarding: bool = False, settings=None, **services) -> dict:
     inventory = {
         "hosts": hosts or {"one": LAYERS},
         "domain": "example.com",
@@ -37,12 +37,13 @@ def plan(vpn: bool, hosts=None, port_forwarding: bool = False, **services) -> di
         "vpn_port_forwarding": port_forwarding,
         # Several hosts share segments only through macvlan.
         "segment_driver": "macvlan" if hosts and len(hosts) > 1 else "bridge",
+        "settings": settings or {"vpn": {"provider": "protonvpn"}},
     }
     return build_plan(CATALOG, inventory)
 
 
-def content(planned: dict, settings: dict | None = None, host: str = "one") -> dict:
-    return compose_project(planned, CATALOG, settings or {}, host, "content")["services"]
+def content(planned: dict, host: str = "one") -> dict:
+    return compose_project(planned, host, "content")["services"]
 
 
 def address(planned: dict, name: str, segment: str = "media") -> str:
@@ -90,7 +91,7 @@ def test_without_the_vpn_the_clients_join_the_media_segment_with_their_own_addre
 @pytest.mark.parametrize("vpn", [True, False], ids=["vpn-on", "vpn-off"])
 def test_every_arr_app_gets_the_address_the_client_answers_on(vpn):
     planned = plan(vpn=vpn)
-    wired = wiring(planned, CATALOG, {})
+    wired = wiring(planned)
     ports = {"qbittorrent": 8080, "sabnzbd": 8085}
     expected = {name: f"http://{address(planned, 'gluetun' if vpn else name)}:{port}" for name, port in ports.items()}
     for app in wired["servarr"]:
@@ -105,7 +106,7 @@ def test_every_arr_app_gets_the_address_the_client_answers_on(vpn):
 @pytest.mark.parametrize("vpn", [True, False], ids=["vpn-on", "vpn-off"])
 def test_traefik_reaches_the_client_where_it_answers(vpn):
     planned = plan(vpn=vpn)
-    backends = traefik_dynamic(planned, CATALOG)["routes"]["http"]["services"]
+    backends = traefik_dynamic(planned)["routes"]["http"]["services"]
     # Traefik's first segment the target joins: the gateway's dmz address, or the client's media one.
     where = address(planned, "gluetun", "dmz") if vpn else address(planned, "qbittorrent")
     assert backends["qbittorrent"]["loadBalancer"]["servers"] == [{"url": f"http://{where}:8080"}]
@@ -117,7 +118,7 @@ def test_homepage_shows_sabnzbd_through_its_api_route_and_qbittorrent_without_a_
     # through the route, whose /api path carries its own key; qBittorrent's would need a sign-in.
     tiles = {
         name: tile
-        for group in homepage_services(plan(vpn=vpn), CATALOG)
+        for group in homepage_services(plan(vpn=vpn))
         for item in group.values()
         for entry in item
         for name, tile in entry.items()
@@ -136,8 +137,8 @@ def test_a_client_pinned_away_from_the_gateway_is_refused():
 
 
 # -- port forwarding ---------------------------------------------------------------------------
-def gluetun(planned: dict, settings: dict | None = None) -> dict:
-    return content(planned, settings or {"vpn": {"provider": "protonvpn"}})["gluetun"]["environment"]
+def gluetun(planned: dict) -> dict:
+    return content(planned)["gluetun"]["environment"]
 
 
 def test_port_forwarding_is_off_unless_asked():
@@ -156,15 +157,15 @@ def test_port_forwarding_gives_qbittorrent_the_forwarded_port():
     assert "$$QBITTORRENT_WEBUI_PASSWORD" in command and "$$?" in command
     assert "$" not in command.replace("$$", "")
     assert "http://127.0.0.1:8080/api/v2/app/setPreferences" in command and "{{PORT}}" in command
-    assert "qbittorrent.webui_password" in required_secrets(planned, CATALOG)
+    assert "qbittorrent.webui_password" in required_secrets(planned)
 
 
 def test_the_gateway_holds_qbittorrents_password_in_its_env_file_only():
-    planned = plan(vpn=True, port_forwarding=True)
     settings = {"config_root": "/srv/ms", "vpn": {"provider": "protonvpn", "private_key": KEY}}
-    store = dict.fromkeys(required_secrets(planned, CATALOG), "generated")
+    planned = plan(vpn=True, port_forwarding=True, settings=settings)
+    store = dict.fromkeys(required_secrets(planned), "generated")
     store["qbittorrent.webui_password"] = "the-webui-password"  # noqa: S105 - a test value
-    files = {item["path"]: item for item in host_layout(planned, CATALOG, settings, "one", store)["files"]}
+    files = {item["path"]: item for item in host_layout(planned, "one", store, settings)["files"]}
     env = dict(line.split("=", 1) for line in files["/srv/ms/env/gluetun.env"]["content"].splitlines())
     assert env == {"QBITTORRENT_WEBUI_PASSWORD": "the-webui-password", "WIREGUARD_PRIVATE_KEY": KEY}
     assert files["/srv/ms/env/gluetun.env"]["mode"] == "0600"
@@ -174,15 +175,17 @@ def test_the_gateway_holds_qbittorrents_password_in_its_env_file_only():
 
 
 def test_without_port_forwarding_the_gateway_never_holds_qbittorrents_password():
-    planned = plan(vpn=True)
     settings = {"config_root": "/srv/ms", "vpn": {"provider": "protonvpn", "private_key": KEY}}
-    files = {item["path"]: item for item in host_layout(planned, CATALOG, settings, "one", None)["files"]}
+    planned = plan(vpn=True, settings=settings)
+    files = {item["path"]: item for item in host_layout(planned, "one", None, settings)["files"]}
     assert "QBITTORRENT" not in files["/srv/ms/env/gluetun.env"]["content"]
 
 
 def test_the_custom_provider_names_its_port_forwarding_code():
     settings = {"vpn": {"provider": "custom", "port_forwarding_provider": "protonvpn"}}
-    assert gluetun(plan(vpn=True, port_forwarding=True), settings)["VPN_PORT_FORWARDING_PROVIDER"] == "protonvpn"
+    assert (
+        gluetun(plan(vpn=True, port_forwarding=True, settings=settings))["VPN_PORT_FORWARDING_PROVIDER"] == "protonvpn"
+    )
 
 
 def test_without_qbittorrent_the_gateway_forwards_but_runs_no_command():

@@ -695,3 +695,33 @@ def test_the_generated_docs_follow_the_table(monkeypatch):
     assert specs["main"]["options"] == {}
     assert "| `mediastack_config_root` | path | `/srv/mediastack` |" in gen_inputs.table("platform")
     assert gen_inputs.main(["--check"]) == 1
+
+
+# -- what the plan may carry of the settings --------------------------------------------------
+KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+GIVEN = {
+    "config_root": "/srv/ms",
+    "users": {"alice": {"password": "correct horse", "groups": ["admins"]}},
+    "vpn": {"provider": "custom", "private_key": KEY, "addresses": ["10.64.0.2/32"]},
+    "acme": {"challenge": "dns", "dns_provider": "cloudflare", "dns_credentials": {"CF_DNS_API_TOKEN": "t0ken"}},
+}
+
+
+def test_the_public_settings_hold_every_setting_and_no_secret_value():
+    public = _inputs.public_settings(GIVEN)
+    settings = {item.setting for item in _inputs.INPUTS if item.setting and not item.secret}
+    assert set(public) == settings
+    assert "users" not in public
+    assert public["vpn"] == {"provider": "custom", "private_key": _inputs.GIVEN_SECRET, "addresses": ["10.64.0.2/32"]}
+    assert public["acme"]["dns_credentials"] == {"CF_DNS_API_TOKEN": _inputs.GIVEN_SECRET}
+    assert (public["config_root"], public["puid"], public["data_root"]) == ("/srv/ms", 1000, "/data")
+    assert not [value for value in (KEY, "t0ken", "correct horse") if value in repr(public)]
+    # Showing them again changes nothing (the planner applies it to what the plays hand over).
+    assert _inputs.public_settings(public) == public
+
+
+def test_the_secret_settings_are_the_inputs_that_hold_a_secret_as_given():
+    secret = _inputs.secret_settings(GIVEN)
+    assert secret == {"users": GIVEN["users"], "vpn": GIVEN["vpn"], "acme": GIVEN["acme"]}
+    assert "config_root" not in secret
+    assert _inputs.secret_settings({}) == {}

@@ -289,3 +289,31 @@ def test_macvlan_segments_publish_nothing_and_may_span_hosts():
     assert plan["segment_driver"] == "macvlan"
     assert all(not service["published"] for service in plan["services"].values())
     assert plan["services"]["traefik"]["addresses"]["dmz"] == "10.10.4.20"
+
+
+def test_each_planned_service_carries_its_facts_and_where_its_files_live():
+    plan = build_plan(CATALOG, inventory(settings={"config_root": "/srv/ms/", "puid": 1500, "pgid": 1501}))
+    sonarr = plan["services"]["sonarr"]
+    # The catalog's facts as they stand, and the resolved ones.
+    assert (sonarr["port"], sonarr["config"], sonarr["secrets"]) == (
+        CATALOG["sonarr"]["port"],
+        CATALOG["sonarr"]["config"],
+        CATALOG["sonarr"]["secrets"],
+    )
+    assert sonarr["paths"] == {
+        "config": "/srv/ms/sonarr",
+        "env_file": "/srv/ms/env/sonarr.env",
+        "compose_file": "/srv/ms/compose/content/compose.yaml",
+        "folders": {"/srv/ms/sonarr": CATALOG["sonarr"]["config"]},
+    }
+    assert sonarr["owner"] == {"user": "1500", "group": "1501"}
+    # The planner's own facts replace the catalog's fields they resolve.
+    assert isinstance(sonarr["route"]["fqdn"], str) and "replica_slots" not in sonarr
+    assert plan["settings"]["config_root"] == "/srv/ms/"
+    assert plan["settings"]["timezone"] == "Etc/UTC"
+    assert plan["sources"] == {"acme_ca_bundle": "", "crowdsec_bouncer_plugin": {}}
+
+
+def test_a_service_whose_image_names_its_user_owns_its_files_as_that_user():
+    catalog = {**CATALOG, "sonarr": {**CATALOG["sonarr"], "image_user": "65534:65533"}}
+    assert build_plan(catalog, inventory())["services"]["sonarr"]["owner"] == {"user": "65534", "group": "65533"}

@@ -115,11 +115,11 @@ def test_renamed_players_still_play_their_parts_in_the_plan(renamed_platform):
 
 def test_renamed_players_get_the_gateway_namespace_and_port_forwarding(renamed_platform):
     catalog, plan = renamed_platform
-    services = compose.files(plan, catalog, {}, "one")["compose/content/compose.yaml"]["services"]
+    services = compose.files(plan, "one")["compose/content/compose.yaml"]["services"]
     assert services["torrent"]["network_mode"] == "service:tunnel"
     command = services["tunnel"]["environment"]["VPN_PORT_FORWARDING_UP_COMMAND"]
     assert f"http://127.0.0.1:{catalog['torrent']['port']}/api/v2/auth/login" in command
     assert {"name": "torrent.webui_password", "env": "QBITTORRENT_WEBUI_PASSWORD"} in environment_secrets(
-        "tunnel", catalog, plan
+        "tunnel", plan
     )
-    assert "detector.bouncer_key" in required_secrets(plan, catalog)
+    assert "detector.bouncer_key" in required_secrets(plan)

@@ -34,6 +34,13 @@ SPECS = Path(__file__).resolve().parents[3] / "specs"
 SETTINGS = {"puid": 1001, "pgid": 1002, "timezone": "Europe/Berlin", "data_root": "/data", "config_root": "/srv/ms"}
 
 
+def planned(catalog=CATALOG, settings=None, sources=None, **changes) -> dict:
+    """The plan of ``inventory(**changes)`` with the rendering ``settings`` (SETTINGS unless given)
+    and ``sources`` the plays hand the planner (plan.yml's mediastack_plan_inventory)."""
+    inventory_changes = {"settings": SETTINGS if settings is None else settings, "sources": sources or {}}
+    return build_plan(catalog, {**inventory(**changes), **inventory_changes})
+
+
 def schema(name: str) -> dict:
     return json.loads((SPECS / name).read_text(encoding="utf-8"))
 
@@ -73,7 +80,7 @@ def test_the_schema_check_rejects_a_wrong_document(document, schema_name):
 
 @pytest.fixture(name="plan")
 def fixture_plan():
-    return build_plan(CATALOG, inventory())
+    return planned()
 
 
 @pytest.mark.parametrize(
@@ -93,16 +100,16 @@ def test_image_reference_applies_the_registry_override(image, registry, expected
 def test_only_the_entry_proxy_trusts_a_private_acme_ca(plan):
     """With mediastack_acme.ca_bundle, Traefik's ACME client (lego) reads the bundle the layout
     writes into its config folder; no other service gets the variable, and without it none does."""
-    edge = compose_project(plan, CATALOG, {**SETTINGS, "acme_ca_bundle": "PEM"}, "one", "edge")["services"]
+    edge = compose_project(planned(sources={"acme_ca_bundle": "PEM"}), "one", "edge")["services"]
     config = CATALOG["traefik"]["config"]
     assert edge["traefik"]["environment"]["LEGO_CA_CERTIFICATES"] == f"{config}/acme-ca.pem"
     assert [name for name, service in edge.items() if "LEGO_CA_CERTIFICATES" in service["environment"]] == ["traefik"]
-    plain = compose_project(plan, CATALOG, SETTINGS, "one", "edge")["services"]
+    plain = compose_project(plan, "one", "edge")["services"]
     assert all("LEGO_CA_CERTIFICATES" not in service["environment"] for service in plain.values())
 
 
 def test_compose_project_hardens_every_service(plan):
-    project = compose_project(plan, CATALOG, SETTINGS, "one", "content")
+    project = compose_project(plan, "one", "content")
     assert project["name"] == "mediastack-content"
     sonarr = project["services"]["sonarr"]
     assert sonarr["image"] == "lscr.io/linuxserver/sonarr:4.0.19.2979-ls316"
@@ -118,17 +125,19 @@ def test_compose_project_hardens_every_service(plan):
 
 def test_cpu_limits_never_exceed_the_host(plan):
     big = dict(CATALOG, sonarr=dict(CATALOG["sonarr"], resources={"memory": "1G", "cpus": 4.0, "pids": 64}))
-    project = compose_project(plan, big, dict(SETTINGS, max_cpus=2), "one", "content")
-    assert project["services"]["sonarr"]["cpus"] == 2.0
-    assert compose_project(plan, big, SETTINGS, "one", "content")["services"]["sonarr"]["cpus"] == 4.0
+    plan = planned(catalog=big)
+    # The deploy adds the host's CPU count to the plan it renders (the stack role's __stack_host_plan).
+    small_host = {**plan, "hosts": {"one": {**plan["hosts"]["one"], "cpus": 2}}}
+    assert compose_project(small_host, "one", "content")["services"]["sonarr"]["cpus"] == 2.0
+    assert compose_project(plan, "one", "content")["services"]["sonarr"]["cpus"] == 4.0
 
 
 def test_dependencies_in_the_same_project_wait_for_health(plan):
     hosts = {"one": ["mediastack", "mediastack_edge", "mediastack_media", "mediastack_content"]}
     services = {"postgres": {"host": "one"}}
-    plan = build_plan(CATALOG, inventory(hosts=hosts, services=services))
+    plan = planned(hosts=hosts, services=services)
     # postgres is pinned to the host but keeps its own layer, so it is in another project.
-    edge = compose_project(plan, CATALOG, SETTINGS, "one", "edge")
+    edge = compose_project(plan, "one", "edge")
     assert "depends_on" not in edge["services"]["authelia"]
 
 
@@ -145,8 +154,9 @@ def schema_era(static: dict) -> dict:
     return document
 
 
-def test_traefik_static_is_valid_and_secure(plan):
-    static = traefik_static(plan, {"acme": {"ca_server": "https://pebble:14000/dir", "email": "ops@example.com"}})
+def test_traefik_static_is_valid_and_secure():
+    acme = {"ca_server": "https://pebble:14000/dir", "email": "ops@example.com"}
+    static = traefik_static(planned(settings={**SETTINGS, "acme": acme}))
     validate(schema_era(static), "traefik-v3-static.schema.json")
     assert {name: point["http"]["aliasHeadersStrategy"] for name, point in static["entryPoints"].items()} == {
         "web": "delete",
@@ -161,14 +171,14 @@ def test_traefik_static_is_valid_and_secure(plan):
     assert resolver["httpChallenge"] == {"entryPoint": "web"}
 
 
-def test_traefik_static_with_dns_challenge_is_valid(plan):
-    static = traefik_static(plan, {"acme": {"challenge": "dns", "dns_provider": "cloudflare"}})
+def test_traefik_static_with_dns_challenge_is_valid():
+    static = traefik_static(planned(settings={**SETTINGS, "acme": {"challenge": "dns", "dns_provider": "cloudflare"}}))
     validate(schema_era(static), "traefik-v3-static.schema.json")
     assert static["certificatesResolvers"]["acme"]["acme"]["dnsChallenge"] == {"provider": "cloudflare"}
 
 
 def test_traefik_dynamic_is_valid_and_routes_through_authelia(plan):
-    dynamic = traefik_dynamic(plan, CATALOG)
+    dynamic = traefik_dynamic(plan)
     for document in dynamic.values():
         validate(document, "traefik-v3-dynamic.schema.json")
     routers = dynamic["routes"]["http"]["routers"]
@@ -195,12 +205,12 @@ def test_authelia_rules_bypass_only_api_paths_and_default_deny(plan):
     # A bypass never precedes... nothing: bypass rules are first, then each route's own rule.
     policies = [rule["policy"] for rule in rules]
     assert policies.index("two_factor") > max(i for i, policy in enumerate(policies) if policy == "bypass")
-    configuration = authelia_configuration(plan, CATALOG, {})
+    configuration = authelia_configuration(plan)
     assert configuration["access_control"]["default_policy"] == "deny"
 
 
 def test_authelia_configuration_is_valid(plan):
-    configuration = authelia_configuration(plan, CATALOG, {})
+    configuration = authelia_configuration(plan)
     validate(configuration, "authelia-configuration.schema.json")
     assert configuration["storage"]["postgres"]["address"] == "tcp://10.10.3.30:5432"
     assert configuration["session"]["cookies"][0]["domain"] == "example.com"
@@ -212,12 +222,12 @@ def test_authelia_configuration_is_valid(plan):
 
 
 def test_homepage_services_are_valid(plan):
-    services = homepage_services(plan, CATALOG)
+    services = homepage_services(plan)
     validate(services, "homepage-services.schema.json")
 
 
 def test_host_files_lists_what_the_host_carries(plan):
-    files = host_files(plan, CATALOG, SETTINGS, "one")
+    files = host_files(plan, "one")
     assert sorted(files) == [
         "compose/content/compose.yaml",
         "compose/data/compose.yaml",
@@ -229,17 +239,17 @@ def test_host_files_lists_what_the_host_carries(plan):
         "config/traefik/dynamic/tls.yaml",
         "config/traefik/traefik.yaml",
     ]
-    assert host_files(plan, CATALOG, SETTINGS, "elsewhere") == {}
+    assert host_files(plan, "elsewhere") == {}
 
 
 def test_rendering_is_byte_identical(plan):
-    first = yaml.safe_dump(host_files(plan, CATALOG, SETTINGS, "one"), sort_keys=False)
-    again = yaml.safe_dump(host_files(build_plan(CATALOG, inventory()), CATALOG, SETTINGS, "one"), sort_keys=False)
+    first = yaml.safe_dump(host_files(plan, "one"), sort_keys=False)
+    again = yaml.safe_dump(host_files(planned(), "one"), sort_keys=False)
     assert first == again
 
 
 def test_bridge_segments_publish_traefiks_entry_points_and_nothing_else(plan):
-    project = compose_project(plan, CATALOG, SETTINGS, "one", "edge")
+    project = compose_project(plan, "one", "edge")
     assert project["services"]["traefik"]["ports"] == [
         {"target": 80, "published": 80, "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "protocol": "tcp"},
         {"target": 443, "published": 443, "host_ip": DEFAULT_ENTRY_BIND_ADDRESS, "protocol": "tcp"},
@@ -247,16 +257,16 @@ def test_bridge_segments_publish_traefiks_entry_points_and_nothing_else(plan):
     published = [
         name
         for layer in plan["hosts"]["one"]["layers"]
-        for name, service in compose_project(plan, CATALOG, SETTINGS, "one", layer)["services"].items()
+        for name, service in compose_project(plan, "one", layer)["services"].items()
         if "ports" in service
     ]
     assert published == ["traefik"]
 
 
 def test_the_published_http_port_reaches_the_entry_point_of_the_acme_challenge(plan):
-    plan = build_plan(CATALOG, inventory(entry_bind_address="::", entry_ports={"http": 8000, "https": 8443}))
-    ports = compose_project(plan, CATALOG, SETTINGS, "one", "edge")["services"]["traefik"]["ports"]
-    static = traefik_static(plan, SETTINGS)
+    plan = planned(entry_bind_address="::", entry_ports={"http": 8000, "https": 8443})
+    ports = compose_project(plan, "one", "edge")["services"]["traefik"]["ports"]
+    static = traefik_static(plan)
     challenge = static["certificatesResolvers"]["acme"]["acme"]["httpChallenge"]["entryPoint"]
     web = next(port for port in ports if port["published"] == 8000)
     assert web == {"target": 80, "published": 8000, "host_ip": "::", "protocol": "tcp"}
@@ -266,7 +276,7 @@ def test_the_published_http_port_reaches_the_entry_point_of_the_acme_challenge(p
 
 
 def test_macvlan_segments_publish_no_port():
-    plan = build_plan(CATALOG, inventory(segment_driver="macvlan"))
+    plan = planned(segment_driver="macvlan")
     for layer in plan["hosts"]["one"]["layers"]:
-        services = compose_project(plan, CATALOG, SETTINGS, "one", layer)["services"]
+        services = compose_project(plan, "one", layer)["services"]
         assert all("ports" not in service for service in services.values()), layer

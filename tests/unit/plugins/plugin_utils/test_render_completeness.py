@@ -5,13 +5,13 @@ on a small catalog written here, independent of the shipped one."""
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 
 import pytest
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import as_definition, normalise_catalog
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import GIVEN_SECRET
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._layout import MASK, host_layout
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import PlanError, build_plan
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files
@@ -201,7 +201,7 @@ LAYERS = ["mediastack", *(f"mediastack_{layer}" for layer in ("edge", "data", "m
 
 
 def inventory(**changes):
-    base = {"hosts": {"one": list(LAYERS)}, "domain": "example.com", "features": {"vpn": True}}
+    base = {"hosts": {"one": list(LAYERS)}, "domain": "example.com", "features": {"vpn": True}, "settings": SETTINGS}
     base.update(changes)
     return base
 
@@ -220,8 +220,9 @@ def test_without_replicas_every_service_has_one_copy_at_its_slot():
     for name, service in plan["services"].items():
         assert service["replicas"] == 1, name
         assert service["replica_addresses"] == [service["addresses"]], name
-    assert "frontend replicated" not in haproxy_config(FULL, plan)
-    assert haproxy_config(FULL, plan) == haproxy_config(FULL)
+    assert "frontend replicated" not in haproxy_config(plan)
+    # Only the health and metrics front end: no back end without a replicated route.
+    assert haproxy_config(plan).rstrip().endswith("http-request use-service prometheus-exporter if { path /metrics }")
 
 
 def test_replicas_take_the_catalogs_replica_slots_and_renumber_nothing():
@@ -237,7 +238,7 @@ def test_replicas_take_the_catalogs_replica_slots_and_renumber_nothing():
 
 
 def test_each_replica_is_a_compose_service_of_its_own():
-    project = compose_project(two_homepages(), FULL, SETTINGS, "one", "observability")
+    project = compose_project(two_homepages(), "one", "observability")
     assert sorted(project["services"]) == ["alertmanager", "homepage", "homepage-2", "node-exporter", "prometheus"]
     second = project["services"]["homepage-2"]
     assert second["container_name"] == "mediastack-homepage-2"
@@ -251,7 +252,7 @@ def test_each_replica_is_a_compose_service_of_its_own():
 
 def test_a_replicated_route_goes_through_haproxy():
     plan = two_homepages()
-    backends = traefik_dynamic(plan, FULL)["routes"]["http"]["services"]
+    backends = traefik_dynamic(plan)["routes"]["http"]["services"]
     assert backends["homepage"] == {"loadBalancer": {"servers": [{"url": "http://10.10.0.24:8080"}]}}
     assert backends["sonarr"] == {"loadBalancer": {"servers": [{"url": "http://10.10.1.63:8989"}]}}
     assert {"from": "traefik", "to": "haproxy", "segment": "proxy", "port": 8080, "reason": "route"} in plan["flows"]
@@ -259,7 +260,7 @@ def test_a_replicated_route_goes_through_haproxy():
 
 
 def test_haproxy_balances_every_replica_with_checks_and_sticky_cookies():
-    config = haproxy_config(FULL, two_homepages())
+    config = haproxy_config(two_homepages())
     lines = config.splitlines()
     assert "  use_backend homepage if { req.hdr(host),field(1,:) -i home.example.com }" in lines
     backend = lines[lines.index("backend homepage") :]
@@ -315,10 +316,10 @@ def test_bad_replicas_and_shared_folders_name_the_variable(services, expected):
 # -- CrowdSec, Gluetun, Homepage, Prometheus -----------------------------------------------
 def test_crowdsec_reads_traefiks_access_log_read_only():
     plan = plan_of()
-    edge = compose_project(plan, FULL, SETTINGS, "one", "edge")["services"]
+    edge = compose_project(plan, "one", "edge")["services"]
     assert edge["traefik"]["volumes"] == ["/srv/ms/traefik:/config", "/srv/ms/traefik-logs:/var/log/traefik"]
     assert "/srv/ms/traefik-logs:/var/log/traefik:ro" in edge["crowdsec"]["volumes"]
-    files = host_files(plan, FULL, SETTINGS, "one")
+    files = host_files(plan, "one")
     assert files["config/crowdsec/acquis.d/traefik.yaml"] == {
         "filenames": ["/var/log/traefik/access.log"],
         "labels": {"type": "traefik"},
@@ -337,8 +338,8 @@ def test_crowdsec_reads_traefiks_access_log_read_only():
 )
 def test_the_vpn_gateway_lets_the_clients_reach_the_segments_of_their_flows(changes, expected):
     plan = plan_of(**changes)
-    assert vpn_outbound_subnets(plan, FULL) == expected
-    content = compose_project(plan, FULL, SETTINGS, "one", "content")["services"]
+    assert vpn_outbound_subnets(plan) == expected
+    content = compose_project(plan, "one", "content")["services"]
     if expected:
         assert content["gluetun"]["environment"]["FIREWALL_OUTBOUND_SUBNETS"] == ",".join(expected)
 
@@ -346,7 +347,7 @@ def test_the_vpn_gateway_lets_the_clients_reach_the_segments_of_their_flows(chan
 def test_the_vpn_gateway_also_lets_through_a_flow_on_another_segment():
     plan = plan_of()
     plan["flows"].append({"from": "sonarr", "to": "qbittorrent", "segment": "admin", "port": 8080, "reason": "x"})
-    assert vpn_outbound_subnets(plan, FULL) == ["10.10.1.0/24", "10.10.2.0/24"]
+    assert vpn_outbound_subnets(plan) == ["10.10.1.0/24", "10.10.2.0/24"]
 
 
 @pytest.mark.parametrize(
@@ -362,15 +363,15 @@ def test_the_vpn_gateway_also_lets_through_a_flow_on_another_segment():
 )
 def test_homepage_allows_its_route_and_its_own_addresses(plan_factory, expected):
     plan = plan_factory()
-    assert homepage_allowed_hosts(plan, FULL) == expected
-    project = compose_project(plan, FULL, SETTINGS, "one", "observability")
+    assert homepage_allowed_hosts(plan) == expected
+    project = compose_project(plan, "one", "observability")
     assert project["services"]["homepage"]["environment"]["HOMEPAGE_ALLOWED_HOSTS"] == ",".join(expected)
 
 
 def tiles(plan) -> dict:
     return {
         name: tile
-        for group in homepage_services(plan, FULL)
+        for group in homepage_services(plan)
         for items in group.values()
         for item in items
         for name, tile in item.items()
@@ -393,8 +394,8 @@ def test_widgets_reference_keys_through_variables_and_reach_the_app():
 
 def test_homepages_env_file_carries_the_widget_keys_and_nothing_else_does():
     plan = plan_of()
-    store = {name: f"value-of-{name}" for name in required_secrets(plan, FULL)}
-    layout = host_layout(plan, FULL, SETTINGS, "one", store)
+    store = {name: f"value-of-{name}" for name in required_secrets(plan)}
+    layout = host_layout(plan, "one", store, SETTINGS)
     files = {item["path"]: item for item in layout["files"]}
     env = files["/srv/ms/env/homepage.env"]
     # No qBittorrent password: its widget is not shown (see above), so Homepage needs none.
@@ -416,11 +417,13 @@ def test_homepages_env_file_carries_the_widget_keys_and_nothing_else_does():
 
 
 def test_traefiks_dns_provider_credentials_reach_it_through_its_env_file_only():
-    plan = plan_of()
-    store = {name: f"value-of-{name}" for name in required_secrets(plan, FULL)}
     acme = {"challenge": "dns", "dns_provider": "cloudflare", "dns_credentials": {"CF_DNS_API_TOKEN": "t0ken"}}
     settings = dict(SETTINGS, acme=acme)
-    files = {item["path"]: item for item in host_layout(plan, FULL, settings, "one", store)["files"]}
+    plan = plan_of(settings=settings)
+    # The plan names the credential, never its value.
+    assert plan["settings"]["acme"]["dns_credentials"] == {"CF_DNS_API_TOKEN": GIVEN_SECRET}
+    store = {name: f"value-of-{name}" for name in required_secrets(plan)}
+    files = {item["path"]: item for item in host_layout(plan, "one", store, settings)["files"]}
     env = files["/srv/ms/env/traefik.env"]
     assert env["content"] == "CF_DNS_API_TOKEN=t0ken\n"
     assert (env["mode"], env["secret"], env["service"]) == ("0600", True, "traefik")
@@ -428,21 +431,21 @@ def test_traefiks_dns_provider_credentials_reach_it_through_its_env_file_only():
     assert yaml.safe_load(edge)["services"]["traefik"]["env_file"] == ["/srv/ms/env/traefik.env"]
     assert not any("t0ken" in item["content"] for path, item in files.items() if path != env["path"])
     # Without a store (what is shown, not applied), the value is masked.
-    masked = {item["path"]: item for item in host_layout(plan, FULL, settings, "one", None)["files"]}
+    masked = {item["path"]: item for item in host_layout(plan, "one", None, settings)["files"]}
     assert masked["/srv/ms/env/traefik.env"]["content"] == f"CF_DNS_API_TOKEN={MASK}\n"
     # The http challenge ignores them: no env file, nothing in compose.
-    http = {item["path"] for item in host_layout(plan, FULL, SETTINGS, "one", store)["files"]}
+    http = {item["path"] for item in host_layout(plan_of(), "one", store, SETTINGS)["files"]}
     assert "/srv/ms/env/traefik.env" not in http
 
 
 def test_homepage_services_with_widgets_are_valid():
-    validate(homepage_services(two_homepages(), FULL), "homepage-services.schema.json")
-    validate(homepage_services(plan_of(), FULL), "homepage-services.schema.json")
+    validate(homepage_services(two_homepages()), "homepage-services.schema.json")
+    validate(homepage_services(plan_of()), "homepage-services.schema.json")
 
 
 def test_prometheus_scrapes_what_it_reaches_and_alerts_alertmanager():
     plan = plan_of()
-    config = prometheus_config(plan, FULL)
+    config = prometheus_config(plan)
     assert config["alerting"] == {"alertmanagers": [{"static_configs": [{"targets": ["10.10.2.81:9093"]}]}]}
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
     assert list(jobs) == sorted(jobs)
@@ -458,11 +461,11 @@ def test_prometheus_scrapes_what_it_reaches_and_alerts_alertmanager():
 
 def test_prometheus_yml_is_mounted_where_the_image_reads_it():
     plan = plan_of()
-    files = host_files(plan, FULL, SETTINGS, "one")
+    files = host_files(plan, "one")
     assert "config/prometheus/prometheus.yml" in files
     prometheus = files["compose/observability/compose.yaml"]["services"]["prometheus"]
     assert prometheus["volumes"] == ["/srv/ms/prometheus:/etc/prometheus", "/srv/ms/prometheus-data:/prometheus"]
-    layout = host_layout(plan, FULL, SETTINGS, "one", None)
+    layout = host_layout(plan, "one", None, SETTINGS)
     written = {item["path"]: item for item in layout["files"]}["/srv/ms/prometheus/prometheus.yml"]
     assert (written["service"], written["secret"]) == ("prometheus", False)
 
@@ -472,11 +475,12 @@ STORE_KEYS = {SALT_STORE_NAME: "platform-salt-key"}
 
 
 def seeded(store_overrides=None, masked=False):
-    plan = plan_of()
-    store = {name: f"{name}-value" for name in required_secrets(plan, FULL)}
+    settings = dict(SETTINGS, puid=1500, pgid=1501)
+    plan = plan_of(settings=settings)
+    store = {name: f"{name}-value" for name in required_secrets(plan)}
     store.update(STORE_KEYS)
     store.update(store_overrides or {})
-    layout = host_layout(plan, FULL, dict(SETTINGS, puid=1500, pgid=1501), "one", None if masked else store)
+    layout = host_layout(plan, "one", None if masked else store, settings)
     return {item["path"]: item for item in layout["files"]}, layout
 
 
@@ -551,11 +555,11 @@ def test_a_rendering_meant_to_be_read_masks_every_seed():
 
 def test_the_salt_key_is_generated_for_qbittorrent_even_without_authelia():
     plan = plan_of(services={"authelia": {"enabled": False}})
-    assert SALT_STORE_NAME in required_secrets(plan, FULL)
-    assert "qbittorrent.webui_password" in required_secrets(plan, FULL)
+    assert SALT_STORE_NAME in required_secrets(plan)
+    assert "qbittorrent.webui_password" in required_secrets(plan)
 
 
 def test_the_same_input_renders_the_same_files():
-    first = yaml.safe_dump(host_files(two_homepages(), FULL, SETTINGS, "one"), sort_keys=False)
-    again = yaml.safe_dump(host_files(two_homepages(), copy.deepcopy(FULL), SETTINGS, "one"), sort_keys=False)
+    first = yaml.safe_dump(host_files(two_homepages(), "one"), sort_keys=False)
+    again = yaml.safe_dump(host_files(two_homepages(), "one"), sort_keys=False)
     assert first == again

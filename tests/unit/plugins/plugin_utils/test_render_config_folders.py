@@ -37,7 +37,8 @@ FEATURES = {"jellyfin": {"vpn": True}, "plex": {"vpn": True, "plex": True}}
 
 
 def catalog_plan(features: dict) -> dict:
-    return build_plan(CATALOG, {"hosts": {"one": LAYERS}, "domain": "example.com", "features": features})
+    inventory = {"hosts": {"one": LAYERS}, "domain": "example.com", "features": features, "settings": SETTINGS}
+    return build_plan(CATALOG, inventory)
 
 
 PLANS = {name: catalog_plan(features) for name, features in FEATURES.items()}
@@ -49,7 +50,7 @@ def plan_with(service: str) -> dict:
 
 def rendered_folders(plan: dict) -> set[str]:
     """The folders of the configuration root that host_files writes at least one file into."""
-    return {path.split("/")[1] for path in host_files(plan, CATALOG, SETTINGS, "one") if path.startswith("config/")}
+    return {path.split("/")[1] for path in host_files(plan, "one") if path.startswith("config/")}
 
 
 def test_the_plans_of_this_test_carry_every_service():
@@ -92,7 +93,7 @@ def program(*names: str) -> str:
 
 def written(plan: dict, path: str) -> str:
     """The content host_layout writes at ``path``: the exact bytes the deploy puts on the host."""
-    files = {item["path"]: item for item in host_layout(plan, CATALOG, SETTINGS, "one", None)["files"]}
+    files = {item["path"]: item for item in host_layout(plan, "one", None, SETTINGS)["files"]}
     assert path in files, f"nothing is written at {path}"
     return files[path]["content"]
 
@@ -190,15 +191,15 @@ def test_alertmanager_groups_by_alert_host_and_service_to_a_receiver_without_int
     assert config["receivers"] == [{"name": "default"}]
     # The labels grouped by are those Prometheus gives every target (prometheus_config): the job
     # is named after the service, and host is the host it runs on.
-    jobs = prometheus_config(plan_with("alertmanager"), CATALOG)["scrape_configs"]
+    jobs = prometheus_config(plan_with("alertmanager"))["scrape_configs"]
     assert all(job["job_name"] in CATALOG and "host" in job["static_configs"][0]["labels"] for job in jobs)
 
 
 def test_alertmanager_yml_lands_in_the_folder_mounted_at_etc_alertmanager_owned_by_its_user():
     plan = plan_with("alertmanager")
-    observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    observability = host_files(plan, "one")["compose/observability/compose.yaml"]
     assert "/srv/ms/alertmanager-etc:/etc/alertmanager" in observability["services"]["alertmanager"]["volumes"]
-    layout = host_layout(plan, CATALOG, SETTINGS, "one", None)
+    layout = host_layout(plan, "one", None, SETTINGS)
     item = {file["path"]: file for file in layout["files"]}["/srv/ms/alertmanager-etc/alertmanager.yml"]
     assert (item["owner"], item["group"], item["mode"], item["service"]) == ("65534", "65534", "0640", "alertmanager")
     folders = {folder["path"]: folder for folder in layout["directories"]}
@@ -312,7 +313,7 @@ def test_alloy_is_planned_and_promtail_is_not():
 )
 def test_alloy_pushes_to_loki_at_its_planned_address_and_labels_lines_with_its_host(plan, host, loki):
     assert plan["services"]["alloy"]["host"] == host
-    blocks = alloy_blocks(alloy_config(plan, CATALOG, host))
+    blocks = alloy_blocks(alloy_config(plan, host))
     # loki.write: one endpoint block whose url is Loki's push API.
     assert blocks[("loki.write", "default")] == {"endpoint": {"url": loki}}
     # Every source forwards to that receiver, and names the host it runs on.
@@ -326,7 +327,7 @@ def test_alloy_pushes_to_loki_at_its_planned_address_and_labels_lines_with_its_h
 
 def test_alloys_components_read_the_docker_api_and_refer_only_to_components_it_declares():
     plan = plan_with("alloy")
-    text = alloy_config(plan, CATALOG, "one")
+    text = alloy_config(plan, "one")
     blocks = alloy_blocks(text)
     assert set(blocks) == {
         ("discovery.docker", "containers"),
@@ -341,7 +342,7 @@ def test_alloys_components_read_the_docker_api_and_refer_only_to_components_it_d
     socket = "unix:///var/run/docker.sock"
     assert blocks[("discovery.docker", "containers")] == {"host": socket}
     assert blocks[("loki.source.docker", "containers")]["host"] == socket
-    volumes = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]["services"]["alloy"]
+    volumes = host_files(plan, "one")["compose/observability/compose.yaml"]["services"]["alloy"]
     assert "/var/run/docker.sock:/var/run/docker.sock:ro" in volumes["volumes"]
     # The pipeline: discovered containers -> relabelled -> read; files matched -> read.
     assert blocks[("discovery.relabel", "containers")]["targets"] == "discovery.docker.containers.targets"
@@ -387,7 +388,7 @@ def test_alloys_components_read_the_docker_api_and_refer_only_to_components_it_d
     ids=["platform-service", "replica-copy", "other-compose-project", "plain-docker-run"],
 )
 def test_alloy_labels_each_containers_lines_with_its_service_and_layer(container, docker_labels, expected):
-    rules = alloy_blocks(alloy_config(plan_with("alloy"), CATALOG, "one"))[("discovery.relabel", "containers")]
+    rules = alloy_blocks(alloy_config(plan_with("alloy"), "one"))[("discovery.relabel", "containers")]
     assert relabel(rules["rule"], docker_meta(container, docker_labels)) == expected
 
 
@@ -397,10 +398,10 @@ def test_the_labels_alloy_reads_are_the_ones_the_compose_projects_set(name):
     every planned service must carry both, with its catalog name and layer."""
     plan = plan_with(name)
     placed = plan["services"][name]
-    project = host_files(plan, CATALOG, SETTINGS, "one")[f"compose/{placed['layer']}/compose.yaml"]
+    project = host_files(plan, "one")[f"compose/{placed['layer']}/compose.yaml"]
     meta = docker_meta(f"mediastack-{name}", project["services"][name]["labels"])
     meta["__meta_docker_container_label_com_docker_compose_service"] = name
-    rules = alloy_blocks(alloy_config(plan, CATALOG, "one"))[("discovery.relabel", "containers")]["rule"]
+    rules = alloy_blocks(alloy_config(plan, "one"))[("discovery.relabel", "containers")]["rule"]
     assert relabel(rules, meta) == {"container": f"mediastack-{name}", "service": name, "layer": placed["layer"]}
 
 
@@ -422,7 +423,7 @@ def test_alloys_command_matches_its_catalog_ports_and_mounts():
 
 
 def test_prometheus_scrapes_alloy_from_its_catalog_metrics():
-    jobs = {job["job_name"]: job for job in prometheus_config(plan_with("alloy"), CATALOG)["scrape_configs"]}
+    jobs = {job["job_name"]: job for job in prometheus_config(plan_with("alloy"))["scrape_configs"]}
     assert jobs["alloy"] == {
         "job_name": "alloy",
         "metrics_path": "/metrics",
@@ -444,12 +445,12 @@ def test_alloy_without_loki_is_refused_by_the_planner():
 
 def test_alloys_config_is_written_as_rendered_where_the_image_reads_it():
     plan = plan_with("alloy")
-    layout = host_layout(plan, CATALOG, SETTINGS, "one", None)
+    layout = host_layout(plan, "one", None, SETTINGS)
     item = {file["path"]: file for file in layout["files"]}["/srv/ms/alloy/config.alloy"]
     assert (item["owner"], item["group"], item["service"]) == ("0", "0", "alloy")
     # A text file, written as is (not as a YAML string).
-    assert item["content"] == alloy_config(plan, CATALOG, "one")
-    observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    assert item["content"] == alloy_config(plan, "one")
+    observability = host_files(plan, "one")["compose/observability/compose.yaml"]
     assert "/srv/ms/alloy:/etc/alloy" in observability["services"]["alloy"]["volumes"]
     assert "/srv/ms/alloy-data:/var/lib/alloy/data" in observability["services"]["alloy"]["volumes"]
 
@@ -488,7 +489,7 @@ def run_health_check(test: list[str], port: int) -> int:
     ids=["ready", "not-ready", "not-found-mentioning-200"],
 )
 def test_alloys_compose_health_check_passes_only_on_a_200_from_ready(answer, healthy):
-    test = host_files(plan_with("alloy"), CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    test = host_files(plan_with("alloy"), "one")["compose/observability/compose.yaml"]
     test = test["services"]["alloy"]["healthcheck"]["test"]
     # Exec form (the image has bash but no curl or wget), and no `$`, which compose would interpolate.
     assert test[0] == "CMD" and "$" not in "".join(test)
@@ -515,7 +516,7 @@ def test_alloys_health_check_fails_when_nothing_listens():
 # https://grafana.com/docs/grafana/latest/administration/provisioning/: Grafana reads every YAML
 # file in provisioning/datasources (and dashboards/, plugins/, alerting/) on start.
 def test_grafana_datasources_follow_grafanas_provisioning_docs():
-    config = grafana_datasources(plan_with("grafana"), CATALOG)
+    config = grafana_datasources(plan_with("grafana"))
     # apiVersion 1; each data source has a name, a type (the plugin id), a uid that dashboards
     # refer to, access "proxy" (Grafana's server asks the URL, so the browser needs no route to
     # the admin segment), the URL, and at most one isDefault per organisation.
@@ -547,20 +548,20 @@ def test_grafana_datasources_follow_grafanas_provisioning_docs():
 def test_grafana_provisions_only_the_planned_data_sources():
     plan = copy.deepcopy(plan_with("grafana"))
     del plan["services"]["loki"]
-    assert [source["name"] for source in grafana_datasources(plan, CATALOG)["datasources"]] == ["Prometheus"]
+    assert [source["name"] for source in grafana_datasources(plan)["datasources"]] == ["Prometheus"]
     del plan["services"]["prometheus"]
-    assert grafana_datasources(plan, CATALOG) == {"apiVersion": 1, "datasources": []}
+    assert grafana_datasources(plan) == {"apiVersion": 1, "datasources": []}
 
 
 def test_grafanas_provisioning_folder_keeps_the_subfolders_of_the_image():
     """The image creates datasources/, dashboards/, plugins/ and alerting/ (among others) in
     GF_PATHS_PROVISIONING; Grafana logs an error on start for each one it reads that is missing."""
     plan = plan_with("grafana")
-    layout = host_layout(plan, CATALOG, SETTINGS, "one", None)
+    layout = host_layout(plan, "one", None, SETTINGS)
     item = {file["path"]: file for file in layout["files"]}["/srv/ms/grafana-provisioning/datasources/datasources.yaml"]
     assert (item["owner"], item["group"], item["service"]) == ("472", "0", "grafana")
     folders = {folder["path"]: (folder["owner"], folder["group"]) for folder in layout["directories"]}
     for name in ("alerting", "dashboards", "datasources", "plugins"):
         assert folders[f"/srv/ms/grafana-provisioning/{name}"] == ("472", "0")
-    observability = host_files(plan, CATALOG, SETTINGS, "one")["compose/observability/compose.yaml"]
+    observability = host_files(plan, "one")["compose/observability/compose.yaml"]
     assert "/srv/ms/grafana-provisioning:/etc/grafana/provisioning" in observability["services"]["grafana"]["volumes"]

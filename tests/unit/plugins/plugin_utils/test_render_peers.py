@@ -66,7 +66,7 @@ NOT_ADDRESSES = {
 def compose_service(plan: dict, name: str) -> dict:
     """The compose service ``name`` as its own host's files carry it."""
     placed = plan["services"][name]
-    files = host_files(plan, CATALOG, SETTINGS, placed["host"])
+    files = host_files(plan, placed["host"])
     return files[f"compose/{placed['layer']}/compose.yaml"]["services"][name]
 
 
@@ -141,7 +141,7 @@ def test_no_rendered_variable_or_argument_names_another_service_as_a_host(plan_n
     found = []
     for host, entry in plan["hosts"].items():
         for layer in entry["layers"]:
-            for compose_name, service in compose_project(plan, CATALOG, SETTINGS, host, layer)["services"].items():
+            for compose_name, service in compose_project(plan, host, layer)["services"].items():
                 own = service["labels"]["org.newmedia.mediastack.service"]
                 values = [*service["environment"].items(), *(("command", item) for item in service.get("command", []))]
                 for variable, value in values:
@@ -202,7 +202,7 @@ def small_plan(catalog: dict) -> dict:
 def test_a_peer_behind_the_vpn_gateway_is_reached_at_the_gateways_address():
     catalog = small_catalog()
     plan = small_plan(catalog)
-    environment = compose_project(plan, catalog, SETTINGS, "two", "media")["services"]["client"]["environment"]
+    environment = compose_project(plan, "two", "media")["services"]["client"]["environment"]
     assert environment["TORRENT_URL"] == f"http://{plan['services']['gluetun']['addresses']['media']}:8080/"
 
 
@@ -230,4 +230,4 @@ def test_a_peer_on_no_segment_of_the_service_fails_the_rendering_naming_both_and
         "namespace, which joins dmz, media, so they share no segment. Report this: the catalog entries disagree"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        compose_project(plan, catalog, SETTINGS, "two", "media")
+        compose_project(plan, "two", "media")

@@ -56,9 +56,9 @@ def test_each_file_a_shipped_inventory_renders_is_one_its_rendering_declares(inv
     box = shipped(inventory)
     seen = set()
     for host in box.plan["hosts"]:
-        files = host_files(box.plan, CATALOG, box.settings[host], host)
-        for rendering in _render.renderings_for(box.plan, CATALOG, host):
-            emitted = rendering.files(box.plan, CATALOG, box.settings[host], host)
+        files = host_files(box.plan, host)
+        for rendering in _render.renderings_for(box.plan, host):
+            emitted = rendering.files(box.plan, host)
             undeclared = [path for path in emitted if not emitted_by(rendering, path)]
             assert not undeclared, f"{short(rendering)} emits {undeclared}, which its EMITS does not declare"
             assert {path: files[path] for path in emitted} == emitted
@@ -84,16 +84,16 @@ MULTI_HOST_RENDERINGS = {
 
 def test_a_host_runs_only_the_renderings_of_its_services():
     box = shipped("multi-host")
-    asked = {host: sorted(map(short, _render.renderings_for(box.plan, CATALOG, host))) for host in box.plan["hosts"]}
+    asked = {host: sorted(map(short, _render.renderings_for(box.plan, host))) for host in box.plan["hosts"]}
     assert asked == MULTI_HOST_RENDERINGS
-    assert _render.renderings_for(box.plan, CATALOG, "no-such-host") == []
-    assert host_files(box.plan, CATALOG, {}, "no-such-host") == {}
+    assert _render.renderings_for(box.plan, "no-such-host") == []
+    assert host_files(box.plan, "no-such-host") == {}
 
 
 def fake(name: str, serves: str | None, files: dict) -> types.ModuleType:
     module = types.ModuleType(f"fake.{name}")
     module.SERVES, module.EMITS = serves, tuple(files)
-    module.files = lambda plan, catalog, settings, host: dict(files)
+    module.files = lambda plan, host: dict(files)
     return module
 
 
@@ -102,7 +102,7 @@ def test_a_new_rendering_is_one_module_in_the_registry(monkeypatch):
     host = box.edge
     added = fake("firewall", None, {"firewall/ruleset.nft": "table inet mediastack {}\n"})
     monkeypatch.setattr(_render, "RENDERINGS", (*RENDERINGS, added))
-    files = host_files(box.plan, CATALOG, box.settings[host], host)
+    files = host_files(box.plan, host)
     assert files["firewall/ruleset.nft"] == "table inet mediastack {}\n"
     assert list(files) == sorted(files)
 
@@ -113,26 +113,26 @@ def test_two_renderings_emitting_one_path_is_refused(monkeypatch):
     clash = fake("clash", None, {"config/traefik/traefik.yaml": {}})
     monkeypatch.setattr(_render, "RENDERINGS", (*RENDERINGS, clash))
     with pytest.raises(ValueError, match=r"the traefik and clash renderings both emit config/traefik/traefik\.yaml"):
-        host_files(box.plan, CATALOG, box.settings[host], host)
+        host_files(box.plan, host)
 
 
 def test_a_rendering_is_not_asked_on_a_host_without_its_service(monkeypatch):
     box = shipped("multi-host")
     other = next(host for host in box.plan["hosts"] if box.plan["services"]["authelia"]["host"] != host)
 
-    def refuse(plan, catalog, settings, host):
+    def refuse(plan, host):
         raise AssertionError(f"asked to render Authelia's files on {host}")
 
     stand = fake("portal", "portal", {})
     stand.files = refuse
     monkeypatch.setattr(_render, "RENDERINGS", (stand,))
-    assert host_files(box.plan, CATALOG, box.settings[other], other) == {}
+    assert host_files(box.plan, other) == {}
 
 
 def test_host_folders_come_from_the_renderings_that_declare_them():
     box = shipped("single-host")
     host = next(iter(box.plan["hosts"]))
-    folders = host_folders(box.plan, CATALOG, host)
+    folders = host_folders(box.plan, host)
     grafana_placed = box.plan["services"].get("grafana", {}).get("host") == host
     expected = [f"config/grafana-provisioning/{name}" for name in ("alerting", "dashboards", "plugins")]
     assert folders == (expected if grafana_placed else [])
@@ -144,7 +144,8 @@ def test_the_catalog_says_which_service_gets_a_role_s_files(monkeypatch):
     host = box.edge
     catalog = {name: dict(entry) for name, entry in CATALOG.items()}
     catalog["authelia"]["platform"] = ""
-    assert "config/authelia/configuration.yml" not in host_files(box.plan, catalog, box.settings[host], host)
+    assert "config/authelia/configuration.yml" in host_files(box.plan, host)
+    assert "config/authelia/configuration.yml" not in host_files(box.replanned(catalog), host)
     assert player(catalog, "portal") is None
     with pytest.raises(ValueError, match="router is not a platform role"):
         player(CATALOG, "router")
@@ -155,12 +156,12 @@ def test_traefik_asks_the_catalog_for_the_portal_and_the_bouncer():
     though Authelia and CrowdSec are still planned: the entry asks the roles, not the names."""
     box = shipped("single-host")
     host = box.edge
-    before = host_files(box.plan, CATALOG, box.settings[host], host)
+    before = host_files(box.plan, host)
     chains = before["config/traefik/dynamic/routes.yaml"]["http"]["routers"]["sonarr"]["middlewares"]
     assert "authelia" in chains and "crowdsec" in chains
     catalog = {name: dict(entry) for name, entry in CATALOG.items()}
     catalog["authelia"]["platform"] = catalog["crowdsec"]["platform"] = ""
-    after = host_files(box.plan, catalog, box.settings[host], host)
+    after = host_files(box.replanned(catalog), host)
     middlewares = after["config/traefik/dynamic/middlewares.yaml"]["http"]["middlewares"]
     assert "authelia" not in middlewares and "crowdsec" not in middlewares
     assert "config/crowdsec/acquis.d/traefik.yaml" not in after

@@ -40,7 +40,7 @@ def interfaces(number: int, segments=tuple(DEVICES)) -> list[dict]:
 
 
 def links(planned, host, facts, parents=None):
-    return {link["name"]: link for link in macvlan_shim(planned, CATALOG, host, facts, parents)["links"]}
+    return {link["name"]: link for link in macvlan_shim(planned, host, facts, parents)["links"]}
 
 
 def test_each_host_of_three_gets_a_shim_on_each_segment_its_services_join():
@@ -81,7 +81,7 @@ def test_every_copy_of_a_replicated_service_is_routed():
 
 
 def test_the_script_creates_exactly_the_planned_links_and_routes():
-    shim = macvlan_shim(plan(), CATALOG, "lab3", interfaces(3))
+    shim = macvlan_shim(plan(), "lab3", interfaces(3))
     script = shim["script"]
     assert script.startswith("#!/bin/sh\n")
     assert "ip link delete" in script.split("# admin:", maxsplit=1)[0], "earlier shim links are removed first"
@@ -100,7 +100,7 @@ def test_the_script_creates_exactly_the_planned_links_and_routes():
 
 def test_parents_come_from_the_inventory_or_the_interface_holding_an_address_in_the_segment():
     facts = [*interfaces(2, segments=("dmz", "data")), {"device": "bond0.11", "ipv4": {"address": "10.10.1.12"}}]
-    shim = macvlan_shim(plan(), CATALOG, "lab2", facts, {"data": "eth9"})
+    shim = macvlan_shim(plan(), "lab2", facts, {"data": "eth9"})
     assert shim["parents"] == {"data": "eth9", "dmz": "eth1", "media": "bond0.11"}
     # eth9 holds no address of the host's in data: the host reaches that segment through the router.
     assert sorted(link["name"] for link in shim["links"]) == ["ms-dmz", "ms-media"]
@@ -108,24 +108,24 @@ def test_parents_come_from_the_inventory_or_the_interface_holding_an_address_in_
 
 def test_a_second_run_which_sees_the_shim_links_plans_the_same_links():
     """After the first run the shim links hold the host's addresses too; they are not parents."""
-    first = macvlan_shim(plan(), CATALOG, "lab2", interfaces(2))
+    first = macvlan_shim(plan(), "lab2", interfaces(2))
     shims = [
         {"device": link["name"], "ipv4": {"address": link["address"], "netmask": "255.255.255.255"}}
         for link in first["links"]
     ]
-    again = macvlan_shim(plan(), CATALOG, "lab2", [*shims, *interfaces(2)])
+    again = macvlan_shim(plan(), "lab2", [*shims, *interfaces(2)])
     assert again == first
     assert {link["parent"] for link in again["links"]} == {"eth1", "eth3", "eth5"}
 
 
 def test_a_secondary_address_in_the_segment_counts():
     facts = [{"device": "eth3", "ipv4": {"address": "192.0.2.5"}, "ipv4_secondaries": [{"address": "10.10.1.12"}]}]
-    shim = macvlan_shim(plan(), CATALOG, "lab2", facts)
+    shim = macvlan_shim(plan(), "lab2", facts)
     assert [(link["name"], link["address"]) for link in shim["links"]] == [("ms-media", "10.10.1.12")]
 
 
 def test_a_host_with_no_service_gets_no_link():
-    assert macvlan_shim(plan(), CATALOG, "spare", interfaces(4))["links"] == []
+    assert macvlan_shim(plan(), "spare", interfaces(4))["links"] == []
 
 
 def test_a_link_name_longer_than_linux_allows_is_refused():
@@ -138,7 +138,7 @@ def test_the_filter_names_itself_and_the_host_in_its_errors():
     macvlan = FilterModule().filters()["macvlan_shim"]
     with pytest.raises(AnsibleFilterError, match=r"^macvlan_shim: cannot lay out the shim links of lab2"):
         # A plan without its segments.
-        macvlan({"services": {"jellyfin": plan()["services"]["jellyfin"]}}, CATALOG, "lab2", [], {})
+        macvlan({"services": {"jellyfin": plan()["services"]["jellyfin"]}}, "lab2", [], {})
 
 
 def _netns_available() -> bool:
@@ -152,7 +152,7 @@ def test_the_rendered_script_lets_the_host_reach_its_own_macvlan_container(tmp_p
     """In a private network namespace standing in for lab2: a container's macvlan link on the media
     parent answers HTTP; the host reaches it only once the rendered script ran."""
     planned = plan({"lab2": LAYERS})
-    shim = macvlan_shim(planned, CATALOG, "lab2", [{"device": "eth3", "ipv4": {"address": "10.10.1.12"}}])
+    shim = macvlan_shim(planned, "lab2", [{"device": "eth3", "ipv4": {"address": "10.10.1.12"}}])
     jellyfin = planned["services"]["jellyfin"]["addresses"]["media"]
     assert [link["name"] for link in shim["links"]] == ["ms-media"]
     script = tmp_path / "shim.sh"

@@ -16,7 +16,7 @@ CATALOG = load_catalog(Path(__file__).resolve().parents[4] / "catalog" / "servic
 LAYERS = ["mediastack_edge", "mediastack_data", "mediastack_media", "mediastack_content", "mediastack_observability"]
 
 
-def plan(hosts=None, **services):
+def plan(hosts=None, settings=None, **services):
     inventory = {
         "hosts": hosts or {"one": LAYERS},
         "domain": "example.com",
@@ -24,13 +24,14 @@ def plan(hosts=None, **services):
         "services": services,
         # Several hosts share the segments only as the site's VLANs.
         "segment_driver": "macvlan" if hosts and len(hosts) > 1 else "bridge",
+        "settings": settings or {},
     }
     return build_plan(CATALOG, inventory)
 
 
 @pytest.fixture(name="wired")
 def fixture_wired():
-    return wiring(plan(), CATALOG, {"data_root": "/srv/data/"})
+    return wiring(plan(settings={"data_root": "/srv/data/"}))
 
 
 def test_every_planned_arr_app_gets_its_media_kind_root_folder_and_category(wired):
@@ -82,7 +83,7 @@ def test_jellyfin_gets_one_library_per_media_kind_and_seerr_the_tv_and_film_apps
 
 
 def test_apps_switched_off_are_not_wired():
-    wired = wiring(plan(readarr={"enabled": False}, seerr={"enabled": False}), CATALOG, {})
+    wired = wiring(plan(readarr={"enabled": False}, seerr={"enabled": False}))
     assert [entry["service"] for entry in wired["servarr"]] == ["sonarr", "radarr", "lidarr"]
     assert wired["seerr"] is None
     assert wired["data_root"] == "/data"
@@ -91,7 +92,7 @@ def test_apps_switched_off_are_not_wired():
 def test_peers_reach_each_other_across_hosts_by_their_plan_addresses():
     hosts = {"edge": ["mediastack_edge"], "media": LAYERS[2:4], "data": ["mediastack_data", LAYERS[4]]}
     planned = plan(hosts)
-    wired = wiring(planned, CATALOG, {})
+    wired = wiring(planned)
     sonarr = next(entry for entry in wired["servarr"] if entry["service"] == "sonarr")
     jellyfin = planned["services"]["jellyfin"]["addresses"]["media"]
     assert sonarr["jellyfin"] == {"address": jellyfin, "port": 8096, "url": f"http://{jellyfin}:8096"}
@@ -130,7 +131,7 @@ def calls_run_on(wired: dict) -> dict[str, str]:
 )  # fmt: skip
 def test_each_app_is_configured_from_the_docker_host_that_runs_it(hosts, pins, expected):
     planned = plan(hosts, **pins)
-    wired = wiring(planned, CATALOG, {})
+    wired = wiring(planned)
     assert calls_run_on(wired) == expected
     for name, host in expected.items():
         backend = "gluetun" if name in ("qbittorrent", "sabnzbd") else name
@@ -139,7 +140,7 @@ def test_each_app_is_configured_from_the_docker_host_that_runs_it(hosts, pins, e
 
 def test_the_configuring_side_gets_address_and_port_with_the_url_built_from_them():
     planned = plan(THREE_HOSTS, jellyfin={"host": "data"})
-    wired = wiring(planned, CATALOG, {})
+    wired = wiring(planned)
     jellyfin = planned["services"]["jellyfin"]["addresses"]["media"]
     assert {key: wired["jellyfin"][key] for key in ("host", "address", "port", "url")} == {
         "host": "data",
@@ -186,12 +187,10 @@ def test_a_category_can_be_renamed():
 
 def test_homepage_reads_the_jellyfin_key_from_the_file_configure_writes(wired):
     planned = plan()
-    assert homepage_issued_keys(planned, CATALOG) == {
-        "HOMEPAGE_FILE_JELLYFIN_API_KEY": "/app/config/keys/jellyfin.api_key"
-    }
+    assert homepage_issued_keys(planned) == {"HOMEPAGE_FILE_JELLYFIN_API_KEY": "/app/config/keys/jellyfin.api_key"}
     tiles = {
         name: tile
-        for group in homepage_services(planned, CATALOG)
+        for group in homepage_services(planned)
         for tiles in group.values()
         for entry in tiles
         for name, tile in entry.items()
@@ -223,7 +222,7 @@ WIDGET_CREDENTIALS = {
 def test_every_widget_on_the_dashboard_carries_the_credentials_it_needs():
     tiles = {
         name: tile
-        for group in homepage_services(plan(), CATALOG)
+        for group in homepage_services(plan())
         for items in group.values()
         for item in items
         for name, tile in item.items()

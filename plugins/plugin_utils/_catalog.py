@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from ansible_collections.newmedia.mediastack.plugins.module_utils._seerr import ARR_KINDS
+
 #: Layers in the order they start: stores first, then the edge that uses them, then the apps.
 LAYERS = ("data", "edge", "media", "content", "observability")
 SEGMENTS = ("dmz", "proxy", "media", "admin", "data")
@@ -42,6 +44,9 @@ PLATFORM_ROLES = {
     "graphs": "shows the metrics and logs services as data sources",
     "vpn_gateway": "the tunnel whose network namespace every `network_mode: vpn` service joins (the kill switch)",
     "torrent_client": "the download client whose listen port the VPN gateway sets to the port its provider forwards",
+    "database": "the shared PostgreSQL: each service listing `postgres` in `databases` gets a user and a database "
+    "in it, and the portal keeps its storage there",
+    "session_store": "the shared Redis: the portal keeps its sessions there",
 }
 #: ``{<service>.address}`` and ``{<service>.port}`` in a ``peers`` template: the only placeholders.
 PEER_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\.(address|port)\}")
@@ -68,10 +73,11 @@ DASHBOARD_KEYS = (
 #: What the configure playbook does with a service (``configure.role``), the fields each role
 #: requires, and the optional ones with their defaults.
 CONFIGURE_ROLES = {
-    # An *arr app: manages a media kind, imports from the download clients, tells Jellyfin.
+    # An *arr app: manages a media kind, imports from the download clients, tells Jellyfin, and
+    # (``requests``) takes the requests users make in Seerr, which speaks Sonarr's and Radarr's API.
     "servarr": (
         ("media", "implementation", "category_field", "import_triggers"),
-        {"quality_profile": "", "metadata_profile": "", "authentication": "external"},
+        {"quality_profile": "", "metadata_profile": "", "authentication": "external", "requests": False},
     ),
     # Another app that files its downloads under a category of its own.
     "downloader": (("media",), {}),
@@ -597,6 +603,11 @@ def _configure(name: str, configure: object, declared: set[str]) -> dict | None:
             raise CatalogError(f"{_where(name, f'configure.secret_fields.{field}')} {secret}: no such secret here")
     if result["role"] == "servarr" and result["media"] not in LIBRARIES:
         raise CatalogError(f"{_where(name, 'configure.media')} must be one of {', '.join(LIBRARIES)}")
+    if result.get("requests") and result["implementation"] not in ARR_KINDS.values():
+        kinds = ", ".join(ARR_KINDS.values())
+        raise CatalogError(
+            f"{_where(name, 'configure.requests')}: Seerr sends requests only to {kinds}, not {result['implementation']}"
+        )
     if result.get("authentication", "external") not in SERVARR_AUTHENTICATION:
         choices = ", ".join(SERVARR_AUTHENTICATION)
         raise CatalogError(f"{_where(name, 'configure.authentication')} must be one of {choices}")
@@ -610,6 +621,9 @@ def _check_configure_value(name: str, field: str, value: object, optional: bool)
             isinstance(key, str) and isinstance(item, str) and item for key, item in value.items()
         )
         wanted = "a mapping of API field names to strings"
+    elif field == "requests":
+        valid = isinstance(value, bool)
+        wanted = "true or false"
     elif field == "import_triggers":
         # Empty: the app has no Jellyfin (MediaBrowser) notification, so nothing asks Jellyfin to refresh.
         valid = isinstance(value, list) and all(isinstance(item, str) and item for item in value)

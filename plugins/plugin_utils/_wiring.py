@@ -23,8 +23,6 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets impor
 
 #: Segments the configuring side prefers, in order (the data segment answers no one outside).
 CONFIGURE_SEGMENTS = ("admin", "proxy", "media", "dmz")
-#: The *arr apps Seerr sends requests to.
-SEERR_SERVERS = ("sonarr", "radarr")
 
 
 class WiringError(ValueError):
@@ -209,14 +207,15 @@ def wiring(plan: Mapping) -> dict:
             "libraries": [{**LIBRARIES[kind], "paths": [f"{data_root}/media/{kind}"]} for kind in dict.fromkeys(kinds)],
         }
     if "seerr" in services and jellyfin:
-        requested = [app for app in servarr if app in SEERR_SERVERS]
+        # The apps whose catalog entry takes Seerr's requests; Seerr knows each kind by its API's name.
+        requested = [app for app in servarr if services[app]["configure"]["requests"]]
         result["seerr"] = {
             **endpoint(plan, "seerr"),
             "jellyfin_url": seen_from(plan, "seerr", "jellyfin")["url"],
             "libraries": [LIBRARIES[media[app]]["name"] for app in requested],
             "servers": [
                 {
-                    "kind": app,
+                    "kind": services[app]["configure"]["implementation"].lower(),
                     "name": services[app]["configure"]["implementation"],
                     "url": seen_from(plan, "seerr", app)["url"],
                     "root_folder": f"{data_root}/media/{media[app]}",

@@ -70,16 +70,17 @@ def authelia_configuration(plan: Mapping) -> dict:
         "regulation": {"max_retries": 3, "find_time": "2 minutes", "ban_time": "5 minutes"},
         "notifier": {"filesystem": {"filename": "/config/notification.txt"}},
     }
-    if "redis" in plan["services"]:
+    sessions, database = played_by(plan, "session_store"), played_by(plan, "database")
+    if sessions:
         configuration["session"]["redis"] = {
-            "host": reach(plan, portal_service, "redis"),
-            "port": plan["services"]["redis"]["port"],
+            "host": reach(plan, portal_service, sessions),
+            "port": plan["services"][sessions]["port"],
         }
-    if "postgres" in plan["services"]:
-        address = reach(plan, portal_service, "postgres")
+    if database:
+        address = reach(plan, portal_service, database)
         configuration["storage"] = {
             "postgres": {
-                "address": f"tcp://{address}:{plan['services']['postgres']['port']}",
+                "address": f"tcp://{address}:{plan['services'][database]['port']}",
                 "database": "authelia",
                 "username": "authelia",
             }

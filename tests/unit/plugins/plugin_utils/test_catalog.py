@@ -632,6 +632,16 @@ def test_a_registry_port_is_not_mistaken_for_a_tag():
             id="configure-triggers-not-a-list",
         ),
         pytest.param(
+            sample(configure=dict(SERVARR_WIRING, requests="yes")),
+            r"configure\.requests must be true or false",
+            id="configure-requests-not-a-bool",
+        ),
+        pytest.param(
+            sample(configure=dict(SERVARR_WIRING, implementation="Lidarr", requests=True)),
+            r"configure\.requests: Seerr sends requests only to Sonarr, Radarr, not Lidarr",
+            id="configure-requests-to-an-app-seerr-does-not-know",
+        ),
+        pytest.param(
             sample(configure=dict(SERVARR_WIRING, authentication="forms")),
             r"configure\.authentication",
             id="configure-unknown-sign-in",
@@ -1061,5 +1071,5 @@ def test_the_shipped_catalog_is_not_changed_by_normalising():
 
 def test_a_servarr_wiring_entry_gets_its_defaults():
     configure = normalise_entry("sample", sample(configure=SERVARR_WIRING))["configure"]
-    assert configure == {**SERVARR_WIRING, "quality_profile": "", "metadata_profile": "", "authentication": "external"}
+    assert configure == {**SERVARR_WIRING, "quality_profile": "", "metadata_profile": "", "authentication": "external", "requests": False}
     assert normalise_entry("sample", sample())["configure"] is None

@@ -39,6 +39,7 @@ CATALOG = normalise_catalog(
         },
         "postgres": {
             "layer": "data",
+            "platform": "database",
             "image": "docker.io/library/postgres",
             "version": "18.6",
             "slot": 30,

@@ -17,7 +17,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
 )
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan, played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._reach import backend_service
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings import compose
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings import authelia, compose
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._secrets import (
     environment_secrets,
     required_secrets,
@@ -29,6 +29,7 @@ from ...shipped import CATALOG, shipped
 SINGLE_HOST_PLAYERS = {
     "alerts": "alertmanager",
     "dashboard": "homepage",
+    "database": "postgres",
     "entry_proxy": "traefik",
     "graphs": "grafana",
     "intrusion_detection": "crowdsec",
@@ -37,9 +38,17 @@ SINGLE_HOST_PLAYERS = {
     "logs": "loki",
     "metrics": "prometheus",
     "portal": "authelia",
+    "session_store": "redis",
     "torrent_client": "qbittorrent",
 }
-RENAMES = {"traefik": "edge-proxy", "gluetun": "tunnel", "qbittorrent": "torrent", "crowdsec": "detector"}
+RENAMES = {
+    "traefik": "edge-proxy",
+    "gluetun": "tunnel",
+    "qbittorrent": "torrent",
+    "crowdsec": "detector",
+    "postgres": "pg",
+    "redis": "kv",
+}
 
 
 def test_the_plan_says_who_plays_each_role():
@@ -123,3 +132,11 @@ def test_renamed_players_get_the_gateway_namespace_and_port_forwarding(renamed_p
         "tunnel", plan
     )
     assert "detector.bouncer_key" in required_secrets(plan)
+
+
+def test_the_portal_keeps_its_sessions_and_storage_in_the_renamed_players(renamed_platform):
+    _catalog, plan = renamed_platform
+    document = authelia.files(plan, "one")["config/authelia/configuration.yml"]
+    assert document["session"]["redis"] == {"host": plan["services"]["kv"]["addresses"]["data"], "port": 6379}
+    address = plan["services"]["pg"]["addresses"]["data"]
+    assert document["storage"]["postgres"]["address"] == f"tcp://{address}:5432"

@@ -605,9 +605,8 @@ def _configure(name: str, configure: object, declared: set[str]) -> dict | None:
         raise CatalogError(f"{_where(name, 'configure.media')} must be one of {', '.join(LIBRARIES)}")
     if result.get("requests") and result["implementation"] not in ARR_KINDS.values():
         kinds = ", ".join(ARR_KINDS.values())
-        raise CatalogError(
-            f"{_where(name, 'configure.requests')}: Seerr sends requests only to {kinds}, not {result['implementation']}"
-        )
+        where = _where(name, "configure.requests")
+        raise CatalogError(f"{where}: Seerr sends requests only to {kinds}, not {result['implementation']}")
     if result.get("authentication", "external") not in SERVARR_AUTHENTICATION:
         choices = ", ".join(SERVARR_AUTHENTICATION)
         raise CatalogError(f"{_where(name, 'configure.authentication')} must be one of {choices}")

@@ -1071,5 +1071,6 @@ def test_the_shipped_catalog_is_not_changed_by_normalising():
 
 def test_a_servarr_wiring_entry_gets_its_defaults():
     configure = normalise_entry("sample", sample(configure=SERVARR_WIRING))["configure"]
-    assert configure == {**SERVARR_WIRING, "quality_profile": "", "metadata_profile": "", "authentication": "external", "requests": False}
+    defaults = {"quality_profile": "", "metadata_profile": "", "authentication": "external", "requests": False}
+    assert configure == {**SERVARR_WIRING, **defaults}
     assert normalise_entry("sample", sample())["configure"] is None

@@ -71,7 +71,7 @@ molecule: venv lab-prepare ## Every Molecule scenario: check, converge, idempote
 # The playbook stage skips Compose's own check of the rendered projects until the lab has fetched the
 # Compose plugin, so it runs here again, after lab-prepare, where it cannot skip.
 lab: venv lab-prepare ## The lab tests: site.yml on lab hosts, bad inventories, the Galaxy path
-	MEDIASTACK_LAB=1 pytest -p no:cacheprovider tests/lab \
+	MEDIASTACK_LAB=1 pytest -p no:cacheprovider --durations=25 tests/lab \
 		tests/playbook/test_render_playbook.py::test_compose_projects_pass_composes_own_check
 
 lab-prepare: venv ## Start a Docker engine if none answers, build the lab images, fetch lab artefacts

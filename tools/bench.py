@@ -6,7 +6,12 @@ On a fresh lab host (provisioned by site.yml's provision part, images pulled by 
   deploy    the deploy playbook from no containers, same files and images
   no-op     the deploy playbook again on the converged stack (nothing to do)
 
-and the ratios deploy/compose and no-op/compose. Times are wall-clock seconds on this machine;
+and the ratios deploy/compose and no-op/compose. Before the lab starts, on the controller alone:
+
+  plan      the planner called from Python on the inventory's catalog and hosts
+  preflight the preflight playbook offline, which builds the same plan inside a play (through the
+            template engine's lazy containers), and its ratio to the plain call
+ Times are wall-clock seconds on this machine;
 the host's containers are removed between runs, its images and files kept.
 
     python tools/bench.py [--host lab1] [--inventory inventories/lab]
@@ -63,6 +68,38 @@ def compose_each(verb: str) -> str:
     return f"set -e; for layer in $({order}); do {project} {verb}; done"
 
 
+def plan_times(inventory: str) -> tuple[float, float]:
+    """Seconds to build the inventory's plan from Python, and to run the preflight offline."""
+    probe = (
+        "import sys, time; sys.path.insert(0, 'collections');"
+        "from ansible.inventory.manager import InventoryManager;"
+        "from ansible.parsing.dataloader import DataLoader;"
+        "from ansible.vars.manager import VariableManager;"
+        "from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import load_catalog;"
+        "from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import build_plan;"
+        "manager = InventoryManager(loader=DataLoader(), sources=[sys.argv[1]]);"
+        "hosts = {host.name: [group.name for group in host.get_groups()] for host in manager.get_hosts()};"
+        "catalog = load_catalog('catalog/services');"
+        "started = time.monotonic(); build_plan(catalog, {'hosts': hosts, 'domain': 'lab.test'});"
+        "print(time.monotonic() - started)"
+    )
+    planner = subprocess.run(
+        [sys.executable, "-c", probe, inventory], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+    preflight = run(
+        [
+            str(BIN / "ansible-playbook"),
+            "-i",
+            inventory,
+            "playbooks/preflight.yml",
+            "-e",
+            "mediastack_preflight_offline=true",
+        ],
+        "the preflight, offline",
+    )
+    return float(planner), preflight
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="lab1")
@@ -71,6 +108,10 @@ def main() -> int:
     address = f"192.168.60.{10 + int(args.host.removeprefix('lab'))}"  # the host's LAN address
     lab = [sys.executable, str(ROOT / "tests/lab/lab.py")]
     acme = [sys.executable, str(ROOT / "tests/lab/acme.py")]
+
+    step("timing the plan on the controller")
+    planner, preflight = plan_times(args.inventory)
+    step(f"plan from Python: {planner:.3f} s, in the preflight play: {preflight:.1f} s")
 
     step("preparing the lab (engine, images, registry, stack images, a fresh host, the ACME CA)")
     for command in (["engine"], ["images"], ["artifacts"], ["registry"], ["stack-images"], ["down", args.host]):
@@ -108,6 +149,10 @@ def main() -> int:
     ):
         print(f"{name:<40} {seconds:>8.1f} {seconds / compose:>17.2f}")
     print(f"{'first deploy, pulling images':<40} {cold:>8.1f}")
+    print(f"\nPlanning {args.inventory} on the controller")
+    print(f"{'run':<40} {'seconds':>8} {'ratio to Python':>17}")
+    print(f"{'build_plan from Python':<40} {planner:>8.3f} {1:>17.0f}")
+    print(f"{'preflight playbook, offline':<40} {preflight:>8.1f} {preflight / planner:>17.0f}")
     return 0
 
 

@@ -469,14 +469,14 @@ PLAYBOOK_VARIABLES = frozenset(
 def default(name: str) -> object:
     """The default of input ``name`` (a fresh copy for lists and mappings)."""
     value = BY_NAME[name].default
-    return _copy(value)
+    return plain(value)
 
 
 def setting_default(key: str) -> object:
     """The default of the rendering setting ``key`` (``config_root``, ``puid``, ...)."""
     for item in INPUTS:
         if item.setting == key:
-            return _copy(item.default)
+            return plain(item.default)
     raise KeyError(key)
 
 
@@ -485,11 +485,18 @@ def setting(settings: Mapping, key: str) -> object:
     return settings[key] if key in settings else setting_default(key)
 
 
-def _copy(value: object) -> object:
+def plain(value: object) -> object:
+    """A copy of `value` made of plain dicts, lists and tuples.
+
+    What a play hands a filter arrives in the template engine's lazy containers, whose deep copy
+    copies the engine's context with each of them (seconds for the catalog); rebuilding the
+    containers costs one pass and leaves the scalars, which nobody changes, shared."""
     if isinstance(value, Mapping):
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_copy(item) for item in value]
+        return [plain(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
     return value
 
 
@@ -508,7 +515,7 @@ def resolve(hostvars: Mapping) -> dict[str, object]:
     """
     values = {}
     for item in INPUTS:
-        value = hostvars[item.name] if _given(hostvars, item) else _copy(item.default)
+        value = hostvars[item.name] if _given(hostvars, item) else plain(item.default)
         if item.text_ok and isinstance(value, str):
             if item.kind == "int" and value.strip().isdigit():
                 value = int(value)
@@ -538,7 +545,7 @@ GIVEN_SECRET = "(given, never shown)"  # noqa: S105 - the placeholder, not a sec
 def _public(value: object, item: Input) -> object:
     """``value`` of ``item`` with each secret option's value replaced by GIVEN_SECRET."""
     if not isinstance(value, Mapping) or not item.options:
-        return _copy(value)
+        return plain(value)
     options = {option.name: option for option in item.options}
     public = {}
     for key, inner in value.items():
@@ -546,7 +553,7 @@ def _public(value: object, item: Input) -> object:
         if option is not None and option.secret:
             public[key] = dict.fromkeys(inner, GIVEN_SECRET) if isinstance(inner, Mapping) else GIVEN_SECRET
         else:
-            public[key] = _public(inner, option) if option is not None else _copy(inner)
+            public[key] = _public(inner, option) if option is not None else plain(inner)
     return public
 
 
@@ -559,7 +566,7 @@ def public_settings(settings: Mapping) -> dict[str, object]:
     for item in INPUTS:
         if not item.setting or item.secret:
             continue
-        value = settings[item.setting] if item.setting in settings else _copy(item.default)
+        value = settings[item.setting] if item.setting in settings else plain(item.default)
         public[item.setting] = _public(value, item)
     return public
 
@@ -568,7 +575,7 @@ def secret_settings(settings: Mapping) -> dict[str, object]:
     """The rendering settings that hold a secret anywhere, as given: what the files written from
     the plan need beside it (the portal's users, the VPN keys, the DNS provider's credentials)."""
     return {
-        item.setting: _copy(settings[item.setting])
+        item.setting: plain(settings[item.setting])
         for item in INPUTS
         if item.setting and item.holds_secret and item.setting in settings
     }

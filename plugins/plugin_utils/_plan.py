@@ -13,7 +13,6 @@ Bad input raises PlanError with every problem found, each naming the inventory v
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 from collections.abc import Mapping
 
@@ -23,7 +22,7 @@ from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog impor
     own_folders,
     player,
 )
-from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import public_settings
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import plain, public_settings
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inventory import (
     DEFAULT_ENTRY_BIND_ADDRESS,
     DEFAULT_ENTRY_PORTS,
@@ -161,7 +160,7 @@ class _Planner:
         # The rendering settings, every default applied (the inventory's are public already).
         self.settings = public_settings(inventory.get("settings") or {})
         given = inventory.get("sources") or {}
-        self.sources = {key: copy.deepcopy(given.get(key) or none) for key, none in SOURCES.items()}
+        self.sources = {key: plain(given.get(key) or none) for key, none in SOURCES.items()}
         # Who plays each platform role in the catalog (planned or not): the entry proxy, the VPN gateway...
         self.players = {role: player(catalog, role) for role in PLATFORM_ROLES}
 
@@ -326,7 +325,7 @@ class _Planner:
             behind = service["network_mode"] == "vpn" and self.players["vpn_gateway"] in enabled
             services[name] = {
                 # The catalog's facts as they stand (its port, config mount, secrets, dashboard...).
-                **{key: copy.deepcopy(value) for key, value in service.items() if key not in RESOLVED_FIELDS},
+                **{key: plain(value) for key, value in service.items() if key not in RESOLVED_FIELDS},
                 "paths": paths(service, self.settings),
                 "owner": owner(service, self.settings),
                 "host": host,
@@ -549,4 +548,4 @@ class _Planner:
 
 def build_plan(catalog: Mapping, inventory: Mapping) -> dict:
     """The plan for one inventory; PlanError lists every problem found."""
-    return _Planner(catalog, inventory).build()
+    return _Planner(plain(catalog), plain(inventory)).build()

@@ -20,6 +20,8 @@ description:
   - For a rendering (O(render_dir)), under O(render_dir)/<host>/ on the machine the task runs on
     (delegate it to C(localhost)), every secret masked, readable by all.
   - The store is read by the action itself, and no file content and no secret value is returned.
+  - One run of M(newmedia.mediastack.file_states) first says what the disk holds; only the folders
+    and files that differ are created or written, so a converged host costs one module run.
 attributes:
   check_mode:
     support: full
@@ -62,6 +64,8 @@ options:
 seealso:
   - module: newmedia.mediastack.platform_secrets
     description: Generates the secrets this module writes into the files.
+  - module: newmedia.mediastack.file_states
+    description: Says what the disk holds before anything is written.
 """
 
 EXAMPLES = r"""

@@ -117,24 +117,36 @@ def test_the_deploy_writes_the_layout_once_and_puts_back_what_changed(platform):
         [],
     )
 
+    # Out of band: a configuration file's content and another's mode, a secret file's owner, the
+    # environment folder's mode and a service folder's group; a seed the app rewrote.
     static = root / "traefik" / "traefik.yaml"
     seeded = next(item for item in layout["files"] if item.get("seed"))
+    plain_files = [item for item in layout["files"] if not item.get("seed") and not item["secret"]]
+    moded = next(item for item in plain_files if item["path"] != str(static))
+    owned = next(item for item in layout["files"] if item["secret"])
+    service_folder = next(directory for directory in layout["directories"] if not directory["mode"])
     static.write_text("edited by hand\n", encoding="utf-8")
+    Path(moded["path"]).chmod(0o666)
+    os.chown(owned["path"], 12345, -1)
     (root / "env").chmod(0o755)  # the folder of the environment files is the deploy's 0700
+    os.chown(service_folder["path"], -1, 12345)
     Path(seeded["path"]).write_text("rewritten by the app\n", encoding="utf-8")
+    files = sorted([str(static), moded["path"], owned["path"]])
+    folders = sorted([str(root / "env"), service_folder["path"]])
 
     checked, _output = play(folder, check=True)
-    assert checked["changed_files"] == [str(static)]
-    assert checked["changed_directories"] == [str(root / "env")]
+    assert (sorted(checked["changed_files"]), sorted(checked["changed_directories"])) == (files, folders)
     assert static.read_text(encoding="utf-8") == "edited by hand\n"
 
     fixed, _output = play(folder)
-    assert fixed["changed_files"] == [str(static)]
-    assert fixed["changed_directories"] == [str(root / "env")]
-    assert on_disk(str(root / "env"))[2] == "0700"
-    assert fixed["changed_services"] == ["traefik"]
+    assert (sorted(fixed["changed_files"]), sorted(fixed["changed_directories"])) == (files, folders)
+    assert fixed["changed_services"] == sorted({"traefik", moded["service"]} - {"", None})
     expected = next(item["content"] for item in layout["files"] if item["path"] == str(static))
     assert static.read_text(encoding="utf-8") == expected
+    for item in (moded, owned):
+        assert on_disk(item["path"]) == (item["owner"], item["group"], item["mode"]), item["path"]
+    assert on_disk(str(root / "env"))[2] == "0700"
+    assert on_disk(service_folder["path"])[:2] == (service_folder["owner"], service_folder["group"])
     assert Path(seeded["path"]).read_text(encoding="utf-8") == "rewritten by the app\n"
 
 

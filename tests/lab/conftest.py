@@ -60,6 +60,14 @@ def fresh_lab_host(*names: str, segments: bool = False) -> Iterator[str]:
         lab("down")
 
 
+@pytest.fixture(scope="session", name="stack_images")
+def fixture_stack_images() -> str:
+    """The lab registry, holding every catalog image (built where its inputs changed): made once
+    per test run for every test that deploys or inspects them; `stack-images`' output."""
+    lab("registry")
+    return lab("stack-images", timeout=3600)
+
+
 def ansible_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

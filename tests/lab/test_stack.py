@@ -78,10 +78,8 @@ def acme(*args: str) -> None:
 
 
 @pytest.fixture(scope="module", params=list(TOPOLOGIES), name="stack")
-def fixture_stack(request):
+def fixture_stack(request, stack_images):
     topology = TOPOLOGIES[request.param]
-    lab("registry")
-    lab("stack-images", timeout=3600)
     with fresh_lab_host(*topology.hosts, segments=topology.segments):
         # pebble listens on the controller's LAN address and validates HTTP-01 at the entry.
         acme("stop")

@@ -71,10 +71,10 @@ def table_rows(output: str) -> dict[str, list[str]]:
     return rows
 
 
-@pytest.fixture(scope="module", name="first_run")
-def fixture_first_run() -> str:
-    lab("registry")
-    return lab("stack-images", timeout=3600)
+@pytest.fixture(name="first_run")
+def fixture_first_run(stack_images) -> str:
+    """The first `stack-images` of this test run (shared with the deploy tests)."""
+    return stack_images
 
 
 def test_the_registry_holds_every_catalog_image_under_its_path_and_tag(first_run):

@@ -66,12 +66,14 @@ def full_cycle(stand_in, module, create: dict, change: dict | None = None, **exp
     assert run(stand_in, module, create, check=True)["changed"]
     assert len(stand_in.writes) == writes, "check mode wrote"
 
+    before = {kind: len(held) for kind, held in stand_in.store.items()}
     created = run(stand_in, module, create)
     assert created["changed"]
     assert len(stand_in.writes) > writes
     if removable:
         assert created["diff"]["before"] == {}
         assert isinstance(created["id"], int)
+        assert_held(stand_in, new_kind(stand_in, before), created, create)
     if secret:
         text = json.dumps(created)
         assert secret not in text
@@ -91,6 +93,8 @@ def full_cycle(stand_in, module, create: dict, change: dict | None = None, **exp
         result = run(stand_in, module, changed)
         assert result["changed"]
         assert result["diff"]["before"] != result["diff"]["after"]
+        if removable:
+            assert_held(stand_in, new_kind(stand_in, before), result, changed)
         assert not run(stand_in, module, changed)["changed"]
         writes = len(stand_in.writes)
 
@@ -105,6 +109,87 @@ def full_cycle(stand_in, module, create: dict, change: dict | None = None, **exp
         assert removed["id"] == created["id"]
     assert stand_in.violations == []
     return created
+
+
+def new_kind(stand_in, before: dict) -> str:
+    """The one kind of resource of which the stand-in holds one more than ``before``."""
+    grown = [kind for kind, held in stand_in.store.items() if len(held) == before.get(kind, 0) + 1]
+    assert len(grown) == 1, f"expected one new resource, the stand-in grew {grown}"
+    return grown[0]
+
+
+def named(stand_in, kind: str, ident: int, key: str = "name") -> str:
+    """The name (or ``key``) of the stand-in's ``kind`` resource with id ``ident``."""
+    return next(item[key] for item in stand_in.items(kind) if item["id"] == ident)
+
+
+def quality_names(items: list) -> dict:
+    """Quality and group ids to names, in a quality profile's items."""
+    names = {}
+    for item in items:
+        if item.get("quality"):
+            names[item["quality"]["id"]] = item["quality"]["name"]
+        elif item.get("name"):
+            names[item["id"]] = item["name"]
+    return names
+
+
+#: How the app holds what a diff shows by name: ids to look up, the app's own trailing slash, a
+#: specification's fields as the list the API carries.
+HELD_AS = {
+    "tags": lambda stand_in, held: [named(stand_in, "tag", ident, "label") for ident in held["tags"]],
+    "defaultTags": lambda stand_in, held: [named(stand_in, "tag", ident, "label") for ident in held["defaultTags"]],
+    "formatItems": lambda stand_in, held: {
+        named(stand_in, "customformat", item["format"]): item["score"] for item in held["formatItems"]
+    },
+    "appProfile": lambda stand_in, held: named(stand_in, "appprofile", held["appProfileId"]),
+    "defaultQualityProfile": lambda stand_in, held: named(stand_in, "qualityprofile", held["defaultQualityProfileId"]),
+    "path": lambda _stand_in, held: held["path"].rstrip("/"),
+    "defaultMetadataProfile": lambda stand_in, held: named(
+        stand_in, "metadataprofile", held["defaultMetadataProfileId"]
+    ),
+    "cutoff": lambda _stand_in, held: quality_names(held["items"])[held["cutoff"]],
+    # The API lists a profile's qualities worst first, groups' too; the diff best first.
+    "items": lambda _stand_in, held: [
+        {"name": item["quality"]["name"], "allowed": item["allowed"]}
+        if item.get("quality")
+        else {
+            "name": item["name"],
+            "allowed": item["allowed"],
+            "items": [inner["quality"]["name"] for inner in reversed(item["items"])],
+        }
+        for item in reversed(held["items"])
+    ],
+    "specifications": lambda _stand_in, held: [
+        {
+            **{key: spec[key] for key in ("name", "implementation", "negate", "required")},
+            "fields": {entry["name"]: entry["value"] for entry in spec["fields"]},
+        }
+        for spec in held["specifications"]
+    ],
+}
+
+
+def assert_held(stand_in, kind: str, result: dict, given: dict) -> None:
+    """What the app holds (read from the stand-in, not from the module) is what the module's diff
+    says it is now, value and type: each top-level value, and each field by name, where a masked
+    field holds the secret that was given in clear."""
+    held = stand_in.store[kind][result["id"]]
+    for key, shown in result["diff"]["after"].items():
+        if key in HELD_AS:
+            found = HELD_AS[key](stand_in, held)
+            assert found == shown, f"{kind} {key}: holds {found!r}, the diff says {shown!r}"
+            continue
+        if key == "fields":
+            values = {entry["name"]: entry.get("value") for entry in held["fields"]}
+            for name, value in shown.items():
+                expected = given["secret_fields"][name] if value == MASK else value
+                assert values[name] == expected, f"{kind} field {name}: holds {values[name]!r}, not {expected!r}"
+                assert type(values[name]) is type(expected), f"{kind} field {name}: holds {values[name]!r}"
+            continue
+        assert key in held, f"{kind} holds no {key}"
+        assert held[key] == shown, f"{kind} {key}: holds {held[key]!r}, the diff says {shown!r}"
+        assert type(held[key]) is type(shown), f"{kind} {key}: holds {held[key]!r}, the diff says {shown!r}"
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ REGISTRY_LOG = REGISTRY_DIR / "registry.log"
 REGISTRY_PORT = 5000
 REGISTRY_LOCAL = f"127.0.0.1:{REGISTRY_PORT}"
 REGISTRY_WAIT_S = 30
+#: The first line of every registry configuration lab.py writes: how it knows a registry is a lab's.
+REGISTRY_HEADER = "# Written by tests/lab/lab.py: the lab's open registry (no auth: it serves lab images only).\n"
 # What `docker push` stores for an image built here, and what a manifest HEAD asks for.
 MANIFEST_TYPES = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"
 
@@ -1258,8 +1260,7 @@ def registry_for_hosts() -> str:
 def registry_config() -> str:
     """The registry's configuration: filesystem storage under .lab/registry/data, no auth."""
     return (
-        "# Written by tests/lab/lab.py: the lab's open registry (no auth: it serves lab images only).\n"
-        "version: 0.1\n"
+        REGISTRY_HEADER + "version: 0.1\n"
         "log:\n"
         "  level: info\n"
         "  fields:\n"
@@ -1291,6 +1292,62 @@ def registry_status() -> int | None:
     """HTTP status of `GET /v2/` on the local registry port (200: an open registry), or None."""
     answer = registry_request("GET", "/v2/")
     return answer[0] if answer else None
+
+
+def listening_pids(port: int, proc: Path = Path("/proc")) -> list[int]:
+    """The processes holding a TCP socket that listens on ``port`` (IPv4 or IPv6), from /proc."""
+    inodes = set()
+    for table in ("net/tcp", "net/tcp6"):
+        try:
+            lines = (proc / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local_address is ADDRESS:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+            if len(fields) > 9 and int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(f"socket:[{fields[9]}]")
+    pids = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if any(str(fd.readlink()) in inodes for fd in (entry / "fd").iterdir()):
+                pids.append(int(entry.name))
+        except OSError:
+            continue  # gone, or not ours to read
+    return sorted(pids)
+
+
+def lab_registry_config(pid: int, proc: Path = Path("/proc")) -> Path | None:
+    """The configuration a lab registry process serves (this checkout's or another's), or None
+    when the process is not a docker-registry serving a configuration lab.py wrote."""
+    try:
+        argv = (proc / str(pid) / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    argv = [arg.decode(errors="replace") for arg in argv if arg]
+    if len(argv) != 3 or Path(argv[0]).name != "docker-registry" or argv[1] != "serve":
+        return None
+    config = Path(argv[2])
+    try:
+        return config if config.read_text().startswith(REGISTRY_HEADER) else None
+    except OSError:
+        return None
+
+
+def refuse_unknown_registry() -> None:
+    """An open registry answers, but not one lab.py started: the lab never pushes into it."""
+    pids = listening_pids(REGISTRY_PORT)
+    configs = [lab_registry_config(pid) for pid in pids]
+    if pids and all(configs):
+        return
+    holders = ", ".join(str(pid) for pid in pids) or "a process this user cannot see"
+    raise LabError(
+        f"starting the registry failed: an open registry already answers on {REGISTRY_LOCAL} (pid {holders}), "
+        "but lab.py did not start it, and the lab pushes its images only into its own. "
+        "Stop it and run `lab.py registry` again."
+    )
 
 
 def refuse_foreign_registry(status: int) -> None:
@@ -1327,7 +1384,8 @@ def cmd_registry(_args: argparse.Namespace) -> None:
     """Make sure an open registry answers on port 5000; install and start Debian's when none does."""
     status = registry_status()
     if status == 200:
-        say(f"registry: already answering on {REGISTRY_LOCAL}, left alone")
+        refuse_unknown_registry()
+        say(f"registry: a lab registry already answers on {REGISTRY_LOCAL}, left alone")
         return
     if status is not None:
         refuse_foreign_registry(status)

@@ -452,18 +452,19 @@ def notification_templates(app: str) -> list:
 
 
 def application_templates() -> list:
+    """Prowlarr's Sonarr, Radarr, Lidarr and Readarr applications as /schema lists them (their
+    settings classes: tests/fixtures/prowlarr-application-fields.yml)."""
     templates = []
     for name, (port, categories) in SYNC_CATEGORIES.items():
         specs = [
-            ("prowlarrUrl", "", "textbox"),
+            ("prowlarrUrl", "http://localhost:9696", "textbox"),
             ("baseUrl", f"http://localhost:{port}", "textbox"),
             ("apiKey", "", "textbox", "apiKey"),
             ("syncCategories", categories, "select"),
         ]
         if name == "Sonarr":
-            specs += [("animeSyncCategories", [5070], "select"), ("syncAnimeStandardFormatSearch", False, "checkbox")]
-        if name in ("Sonarr", "Radarr"):
-            specs.append(("syncRejectBlocklistedTorrentHashesWhileGrabbing", False, "checkbox"))
+            specs += [("animeSyncCategories", [5070], "select"), ("syncAnimeStandardFormatSearch", True, "checkbox")]
+        specs.append(("syncRejectBlocklistedTorrentHashesWhileGrabbing", False, "checkbox"))
         templates.append(provider(name, name, f"{name}Settings", fields(*specs), syncLevel="fullSync"))
     return templates
 

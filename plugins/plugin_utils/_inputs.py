@@ -486,17 +486,21 @@ def setting(settings: Mapping, key: str) -> object:
 
 
 def plain(value: object) -> object:
-    """A copy of `value` made of plain dicts, lists and tuples.
+    """The same data as built-in types only: dicts with string keys, lists, and str, int, float,
+    bool or None.
 
-    What a play hands a filter arrives in the template engine's lazy containers, whose deep copy
-    copies the engine's context with each of them (seconds for the catalog); rebuilding the
-    containers costs one pass and leaves the scalars, which nobody changes, shared."""
+    What a play hands a filter arrives in the template engine's lazy containers and tagged
+    subclasses of the built-in types: a deep copy of those copies the engine's context with each
+    (seconds for the catalog), and YAML's safe dumper refuses them. One pass rebuilds them."""
     if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(plain(item) for item in value)
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
     return value
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import yaml
 
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._catalog import own_folders
+from ansible_collections.newmedia.mediastack.plugins.plugin_utils._inputs import plain
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._plan import played_by
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._render import host_files, host_folders
 from ansible_collections.newmedia.mediastack.plugins.plugin_utils._renderings.compose import inventory_secrets
@@ -49,20 +50,6 @@ SEED_FILES = {
 }
 #: The WebUI user of qBittorrent (its catalog tile's widget signs in as this user).
 QBITTORRENT_USER = "admin"
-
-
-def plain(value: object) -> object:
-    """The same data as built-in types only (inventory values arrive as subclasses of them)."""
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    for kind in (str, int, float):
-        if isinstance(value, kind):
-            return kind(value)
-    return value
 
 
 def to_yaml(document: object) -> str:
